@@ -1,0 +1,61 @@
+// The mcp.platform/v1 kinds as ResourceTypes the API server serves.
+import type { TObject } from "@sinclair/typebox";
+import { pluralize } from "../../../apiserver/resources/builtin.ts";
+import {
+  ALL_VERBS,
+  type PrinterColumn,
+  type ResourceType,
+} from "../../../apiserver/resources/resource-type.ts";
+import { Cluster } from "./cluster.ts";
+import { ClusterPolicy, PolicyReport } from "./cluster-policy.ts";
+import { GROUP, VERSION } from "./common.ts";
+import { ClusterOverridePolicy, OverridePolicy } from "./override-policy.ts";
+import { ClusterPropagationPolicy, PropagationPolicy } from "./propagation-policy.ts";
+import { DiagnosticReport, Rollout } from "./rollout.ts";
+import { Work } from "./work.ts";
+
+interface KindEntry {
+  kind: string;
+  schema: TObject;
+  namespaced: boolean;
+  shortNames?: string[];
+  printerColumns?: PrinterColumn[];
+}
+
+const kinds: KindEntry[] = [
+  { kind: "Cluster", schema: Cluster, namespaced: false, shortNames: ["mc"] },
+  { kind: "PropagationPolicy", schema: PropagationPolicy, namespaced: true, shortNames: ["pp"] },
+  {
+    kind: "ClusterPropagationPolicy",
+    schema: ClusterPropagationPolicy,
+    namespaced: false,
+    shortNames: ["cpp"],
+  },
+  { kind: "OverridePolicy", schema: OverridePolicy, namespaced: true, shortNames: ["op"] },
+  { kind: "ClusterOverridePolicy", schema: ClusterOverridePolicy, namespaced: false, shortNames: ["cop"] },
+  { kind: "Work", schema: Work, namespaced: true },
+  { kind: "ClusterPolicy", schema: ClusterPolicy, namespaced: false, shortNames: ["cpol"] },
+  { kind: "PolicyReport", schema: PolicyReport, namespaced: true, shortNames: ["polr"] },
+  { kind: "Rollout", schema: Rollout, namespaced: true, shortNames: ["ro"] },
+  { kind: "DiagnosticReport", schema: DiagnosticReport, namespaced: true, shortNames: ["diagr"] },
+];
+
+export function platformResourceTypes(): ResourceType[] {
+  return kinds.map((k) => ({
+    group: GROUP,
+    version: VERSION,
+    kind: k.kind,
+    listKind: `${k.kind}List`,
+    plural: pluralize(k.kind),
+    singular: k.kind.toLowerCase(),
+    namespaced: k.namespaced,
+    shortNames: k.shortNames,
+    categories: ["mcp"],
+    verbs: ALL_VERBS,
+    subresources: ["status"],
+    schema: k.schema as unknown as Record<string, unknown>,
+    printerColumns: k.printerColumns,
+    builtin: false,
+    source: "platform",
+  }));
+}

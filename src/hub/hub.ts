@@ -1,0 +1,153 @@
+// The hub process: opens the data directory (SQLite store, PKI, admin kubeconfig), bootstraps
+// system objects, assembles the API server with MCP's kinds, admission and controllers, and
+// serves HTTPS. startHub() is what `mcp-server` runs and what in-process tests start.
+import { mkdir } from "node:fs/promises";
+import { createServer, type Server } from "node:https";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import pino, { type Logger } from "pino";
+import { Registry } from "prom-client";
+import { platformResourceTypes } from "../apis/mcp.platform/v1/index.ts";
+import { AdmissionChain } from "../apiserver/admission/chain.ts";
+import { namespaceLifecycle } from "../apiserver/admission/namespace-lifecycle.ts";
+import { AuditLog } from "../apiserver/audit.ts";
+import { createAuthenticator } from "../apiserver/auth/authn.ts";
+import { ensurePki } from "../apiserver/auth/pki.ts";
+import { rbacAuthorizer } from "../apiserver/auth/rbac.ts";
+import { StoreRbacCache } from "../apiserver/auth/rbac-cache.ts";
+import { startCrdController } from "../apiserver/controllers/crd.ts";
+import type { Informer } from "../apiserver/controllers/informer.ts";
+import { startNamespaceController } from "../apiserver/controllers/namespace.ts";
+import { ObjectStore } from "../apiserver/registry/object-store.ts";
+import { builtinResourceTypes } from "../apiserver/resources/builtin.ts";
+import { ResourceRegistry } from "../apiserver/resources/registry.ts";
+import { ApiServer } from "../apiserver/server.ts";
+import { openSqliteStore } from "../storage/sqlite/sqlite-store.ts";
+import type { Store } from "../storage/store.ts";
+import { ensureAdminKubeconfig } from "./admin-kubeconfig.ts";
+import { bootstrapHub } from "./bootstrap.ts";
+import { startCompaction } from "./compaction.ts";
+import type { HubOptions } from "./options.ts";
+import { handleTokenRequest } from "./token-request.ts";
+
+export interface Hub {
+  url: string;
+  port: number;
+  kubeconfigPath: string;
+  caPath: string;
+  store: Store;
+  api: ApiServer;
+  log: Logger;
+  close(): Promise<void>;
+}
+
+export function hubLogger(level: string): Logger {
+  return pino(
+    {
+      level,
+      base: { component: "mcp-server" },
+      redact: {
+        paths: ["*.authorization", "*.token", "*.keyPem", "*.password", "*.credentials"],
+        censor: "[redacted]",
+      },
+    },
+    pino.destination(2),
+  );
+}
+
+export function hubResourceRegistry(): ResourceRegistry {
+  return new ResourceRegistry([...builtinResourceTypes(), ...platformResourceTypes()]);
+}
+
+export async function startHub(opts: HubOptions, log: Logger = hubLogger(opts.logLevel)): Promise<Hub> {
+  await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
+  const pki = await ensurePki(opts.dataDir, {
+    hosts: [opts.host, ...opts.tlsSans].filter((h) => h !== "0.0.0.0" && h !== "::"),
+  });
+  const store = await openSqliteStore({ path: join(opts.dataDir, "mcp.db"), durability: opts.durability });
+  const registry = hubResourceRegistry();
+  const created = await bootstrapHub(store, registry);
+  const rbac = new StoreRbacCache({ store, onError: (err) => log.warn({ err: String(err) }, "rbac cache") });
+  const objects = new ObjectStore(store);
+  const nsType = registry.lookup("", "v1", "namespaces")!;
+  const admission = new AdmissionChain(log).use(
+    namespaceLifecycle((name) => objects.tryGet(nsType, undefined, name)),
+  );
+  const audit = opts.auditLogPath ? AuditLog.toFile(opts.auditLogPath) : undefined;
+  const controllers: Informer[] = [
+    startCrdController(store, registry, log.child({ controller: "crd" })),
+    startNamespaceController(store, registry, log.child({ controller: "namespace" })),
+  ];
+  let synced = false;
+  const api = new ApiServer({
+    store,
+    registry,
+    authenticator: createAuthenticator({ store }),
+    authorizer: rbacAuthorizer(rbac),
+    log: log.child({ component: "apiserver" }),
+    metricsRegistry: new Registry(),
+    kubernetesVersion: opts.kubernetesVersion,
+    admission,
+    audit,
+    maxBodyBytes: opts.maxBodyBytes,
+    bookmarkIntervalMs: opts.bookmarkIntervalMs,
+    subresources: { "serviceaccounts/token": handleTokenRequest },
+    ready: () => synced,
+  });
+  await Promise.all([rbac.ready, ...controllers.map((c) => c.synced)]);
+  synced = true;
+  const server = createServer(
+    {
+      cert: pki.serving.certPem,
+      key: pki.serving.keyPem,
+      ca: pki.ca.certPem,
+      requestCert: true,
+      rejectUnauthorized: false,
+    },
+    api.handle,
+  );
+  // Watches are long-lived: no overall request timeout, only one for headers.
+  server.requestTimeout = 0;
+  server.headersTimeout = 60_000;
+  await listen(server, opts.host, opts.port);
+  const port = (server.address() as AddressInfo).port;
+  const host = opts.host === "0.0.0.0" || opts.host === "::" ? "127.0.0.1" : opts.host;
+  const url = `https://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  const kubeconfigPath = await ensureAdminKubeconfig(opts.dataDir, url, pki);
+  const compaction = startCompaction(store, opts.compactionIntervalMs, log);
+  log.info({ url, dataDir: opts.dataDir, bootstrapped: created, generated: pki.generated }, "hub serving");
+
+  return {
+    url,
+    port,
+    kubeconfigPath,
+    caPath: pki.paths.caCert,
+    store,
+    api,
+    log,
+    async close() {
+      api.shutdown();
+      compaction.stop();
+      const closed = new Promise<void>((r) => server.close(() => r()));
+      const grace = setTimeout(() => server.closeAllConnections(), opts.shutdownGraceMs);
+      server.closeIdleConnections();
+      await closed;
+      clearTimeout(grace);
+      await Promise.all(controllers.map((c) => c.stop()));
+      await rbac.close();
+      await audit?.close();
+      await store.close();
+      log.info("hub stopped");
+    },
+  };
+}
+
+function listen(server: Server, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+}

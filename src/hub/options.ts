@@ -1,0 +1,133 @@
+// mcp-server's options: declared once (flag, default, help), compiled and validated once at
+// start-up into HubOptions.
+import { resolve } from "node:path";
+import { type FlagSpec, type FlagValue, UsageError } from "../cli/flags.ts";
+
+export const hubFlags: FlagSpec[] = [
+  {
+    name: "data",
+    type: "string",
+    default: "./mcp-data",
+    env: "MCP_DATA",
+    description: "data directory: SQLite database, CA, serving certificate, hub.kubeconfig, audit log",
+  },
+  {
+    name: "listen",
+    type: "string",
+    default: "127.0.0.1:6443",
+    description: "HOST:PORT to serve the API on (port 0 picks a free port)",
+  },
+  {
+    name: "tls-san",
+    type: "list",
+    default: "",
+    description: "extra DNS names or IPs for the serving certificate",
+  },
+  {
+    name: "kubernetes-version",
+    type: "string",
+    default: "v1.30.0",
+    description: "the Kubernetes version /version reports to clients",
+  },
+  {
+    name: "log-level",
+    type: "string",
+    default: "info",
+    description: "trace, debug, info, warn, error or silent",
+  },
+  {
+    name: "audit-log",
+    type: "string",
+    default: "",
+    description: "audit log file (JSON lines); default <data>/audit.log; 'off' disables it",
+  },
+  {
+    name: "compaction-interval",
+    type: "duration",
+    default: "5m",
+    description: "how often old revisions are compacted; history of at least one interval is kept",
+  },
+  {
+    name: "bookmark-interval",
+    type: "duration",
+    default: "10s",
+    description: "how often watches that allow bookmarks get one",
+  },
+  {
+    name: "max-body-bytes",
+    type: "int",
+    default: String(3 * 1024 * 1024),
+    description: "largest request body accepted",
+  },
+  {
+    name: "durability",
+    type: "string",
+    default: "full",
+    description: "SQLite sync mode: full (survives power loss) or normal (survives process crashes)",
+  },
+  {
+    name: "shutdown-grace",
+    type: "duration",
+    default: "10s",
+    description: "how long a SIGTERM waits for requests in flight",
+  },
+  { name: "help", type: "boolean", short: "h", description: "show this help" },
+  { name: "version", type: "boolean", description: "print the version and exit" },
+];
+
+export interface HubOptions {
+  dataDir: string;
+  host: string;
+  port: number;
+  tlsSans: string[];
+  kubernetesVersion: string;
+  logLevel: string;
+  /** undefined: no audit log. */
+  auditLogPath?: string;
+  compactionIntervalMs: number;
+  bookmarkIntervalMs: number;
+  maxBodyBytes: number;
+  durability: "full" | "normal";
+  shutdownGraceMs: number;
+}
+
+const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"];
+
+export function parseHostPort(text: string): { host: string; port: number } {
+  const m = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(text);
+  const port = m ? Number(m[2]) : Number.NaN;
+  if (!m || port < 0 || port > 65535) throw new UsageError(`--listen takes HOST:PORT, got "${text}"`);
+  return { host: m[1].replace(/^\[|\]$/g, ""), port };
+}
+
+/** Validates flags and fills defaults; throws UsageError with a one-line message. */
+export function compileHubOptions(f: Record<string, FlagValue>): HubOptions {
+  const dataDir = resolve(String(f.data));
+  const { host, port } = parseHostPort(String(f.listen));
+  const logLevel = String(f["log-level"]);
+  if (!LOG_LEVELS.includes(logLevel))
+    throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(", ")}`);
+  const durability = String(f.durability);
+  if (durability !== "full" && durability !== "normal")
+    throw new UsageError(`--durability must be full or normal`);
+  const audit = String(f["audit-log"] ?? "");
+  const maxBodyBytes = f["max-body-bytes"] as number;
+  if (maxBodyBytes < 1024) throw new UsageError("--max-body-bytes must be at least 1024");
+  const kubernetesVersion = String(f["kubernetes-version"]);
+  if (!/^v?\d+\.\d+\.\d+/.test(kubernetesVersion))
+    throw new UsageError(`--kubernetes-version must look like v1.30.0`);
+  return {
+    dataDir,
+    host,
+    port,
+    tlsSans: (f["tls-san"] as string[]) ?? [],
+    kubernetesVersion,
+    logLevel,
+    auditLogPath: audit === "off" ? undefined : audit ? resolve(audit) : resolve(dataDir, "audit.log"),
+    compactionIntervalMs: f["compaction-interval"] as number,
+    bookmarkIntervalMs: f["bookmark-interval"] as number,
+    maxBodyBytes,
+    durability,
+    shutdownGraceMs: f["shutdown-grace"] as number,
+  };
+}

@@ -1,0 +1,4 @@
+import { runStoreConformance } from "../conformance.ts";
+import { openMemoryStore } from "./memory-store.ts";
+
+runStoreConformance("memory", async () => ({ store: openMemoryStore() }));
