@@ -27,6 +27,7 @@ import { negotiate } from "./http/negotiate.ts";
 import { parseRequestInfo, type RequestInfo } from "./http/request-info.ts";
 import { writeBody, writeError } from "./http/respond.ts";
 import { apiMetrics } from "./metrics.ts";
+import { instrumentStore } from "./registry/instrumented-store.ts";
 import { ObjectStore } from "./registry/object-store.ts";
 import type { ResourceRegistry } from "./resources/registry.ts";
 
@@ -67,12 +68,13 @@ export class ApiServer {
   constructor(opts: ApiServerOptions) {
     this.opts = opts;
     this.registry = opts.registry;
+    const metrics = apiMetrics(opts.metricsRegistry);
     this.deps = {
-      objects: new ObjectStore(opts.store),
+      objects: new ObjectStore(instrumentStore(opts.store, metrics.storageDuration)),
       registry: opts.registry,
       admission: opts.admission ?? new AdmissionChain(opts.log),
       log: opts.log,
-      metrics: apiMetrics(opts.metricsRegistry),
+      metrics,
       maxBodyBytes: opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
       bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 10_000,
       shutdown: this.shutdownController.signal,

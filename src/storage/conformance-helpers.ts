@@ -40,29 +40,57 @@ export async function expectStoreError(code: StoreErrorCode, fn: () => unknown):
 
 const TIMEOUT_MS = 20_000;
 
-/** The next event, or "done"; fails after a deadline instead of hanging. */
-export async function nextEvent(it: AsyncIterator<StoreEvent>, what = "event"): Promise<StoreEvent | "done"> {
+/** Runs `fn` against a deadline: a broken engine fails the test instead of hanging it. */
+async function withDeadline<T>(what: string, fn: (deadline: Promise<never>) => Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), TIMEOUT_MS);
   });
   try {
-    const r = await Promise.race([it.next(), deadline]);
-    return r.done ? "done" : r.value;
+    return await fn(deadline);
   } finally {
     clearTimeout(timer);
   }
 }
 
+/** The next event, or "done". */
+export function nextEvent(it: AsyncIterator<StoreEvent>, what = "event"): Promise<StoreEvent | "done"> {
+  return withDeadline(what, async (deadline) => {
+    const r = await Promise.race([it.next(), deadline]);
+    return r.done ? "done" : r.value;
+  });
+}
+
 /** Exactly `n` events (fails if the iteration ends or stalls first). */
-export async function take(it: AsyncIterator<StoreEvent>, n: number): Promise<StoreEvent[]> {
-  const out: StoreEvent[] = [];
-  while (out.length < n) {
-    const ev = await nextEvent(it, `event ${out.length + 1} of ${n}`);
-    assert.notEqual(ev, "done", `iteration ended after ${out.length} of ${n} events`);
-    out.push(ev as StoreEvent);
+export function take(it: AsyncIterator<StoreEvent>, n: number): Promise<StoreEvent[]> {
+  return withDeadline(`${n} events`, async (deadline) => {
+    const out: StoreEvent[] = [];
+    while (out.length < n) {
+      const r = await Promise.race([it.next(), deadline]);
+      if (r.done) assert.fail(`iteration ended after ${out.length} of ${n} events`);
+      out.push(r.value);
+    }
+    return out;
+  });
+}
+
+/**
+ * Deep-equality of two event lists that reports the first difference only: node's assert would
+ * diff 10,000-element arrays for minutes.
+ */
+export function assertSameEvents(actual: StoreEvent[], expected: StoreEvent[], what: string): void {
+  const n = Math.min(actual.length, expected.length);
+  for (let i = 0; i < n; i++) assert.deepEqual(actual[i], expected[i], `${what}: event #${i} differs`);
+  assert.equal(actual.length, expected.length, `${what}: event count`);
+}
+
+/** Asserts the events' revisions are exactly from..to, each once (single-op txns). */
+export function assertRevisions(evs: StoreEvent[], from: number, to: number, what: string): void {
+  for (let i = 0; i < evs.length; i++) {
+    if (evs[i].revision !== from + i)
+      assert.fail(`${what}: event #${i} has revision ${evs[i].revision}, want ${from + i}`);
   }
-  return out;
+  assert.equal(evs.length, to - from + 1, `${what}: event count`);
 }
 
 export function iterate(store: Store, prefix: string, afterRevision: number, signal: AbortSignal) {
@@ -73,7 +101,11 @@ export function iterate(store: Store, prefix: string, afterRevision: number, sig
  * Watching from a compacted revision fails with Compacted, either from watch() itself or from
  * the first read: engines that learn it asynchronously (etcd) can only do the latter.
  */
-export async function expectWatchCompacted(store: Store, prefix: string, afterRevision: number): Promise<void> {
+export async function expectWatchCompacted(
+  store: Store,
+  prefix: string,
+  afterRevision: number,
+): Promise<void> {
   const ac = new AbortController();
   try {
     await expectStoreError("Compacted", async () => {

@@ -4,6 +4,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
+  assertRevisions,
+  assertSameEvents,
   del,
   expectStoreError,
   expectWatchCompacted,
@@ -35,6 +37,8 @@ export function registerWatchConformance(open: OpenStore): void {
           j % 10 === 9 ? del(store, `/w/k${(j * 7) % 300}`) : put(store, `/w/k${j % 300}`, `{"j":${j}}`),
         );
         await Promise.all(wave);
+        // Let the watchers run between waves, so replay and live delivery really interleave.
+        await new Promise((resolve) => setImmediate(resolve));
       }
     })();
     // Starts behind (history), catches up while the writer runs, stops half-way, and a second
@@ -48,14 +52,16 @@ export function registerWatchConformance(open: OpenStore): void {
     await writer;
     const end = await store.currentRevision();
     const part2 = await take(resumed, end - part1[part1.length - 1].revision);
-    assert.deepEqual(revisionsOf([...part1, ...part2]), range(start - 499, end));
+    const joined = [...part1, ...part2];
+    assertRevisions(joined, start - 499, end, "stopped + resumed watch");
     const liveEvents = await take(live, end - start);
-    assert.deepEqual(revisionsOf(liveEvents), range(start + 1, end));
-    assert.deepEqual(liveEvents, part2.slice(part2.length - liveEvents.length));
+    assertSameEvents(liveEvents, joined.slice(joined.length - liveEvents.length), "live vs replayed");
     const replay = await take(iterate(store, "/w/", start, ac.signal), end - start);
-    assert.deepEqual(replay, liveEvents);
+    assertSameEvents(replay, liveEvents, "replay after the fact vs live");
     // The events rebuild exactly the current state.
-    const state = new Map((await store.range("/w/", { revision: start })).items.map((kv) => [kv.key, kv.value]));
+    const state = new Map(
+      (await store.range("/w/", { revision: start })).items.map((kv) => [kv.key, kv.value]),
+    );
     for (const ev of liveEvents) {
       if (ev.type === "put") state.set(ev.kv.key, ev.kv.value);
       else state.delete(ev.kv.key);
@@ -113,7 +119,12 @@ export function registerWatchConformance(open: OpenStore): void {
     const a3 = { key: "/e/a", value: "a3", createRevision: 5, modRevision: 5, version: 1 };
     const liveExpected: StoreEvent[] = [
       { type: "put", kv: a3, revision: 5 },
-      { type: "delete", kv: { key: "/e/b", value: "", createRevision: 0, modRevision: 5, version: 0 }, prevKv: b1, revision: 5 },
+      {
+        type: "delete",
+        kv: { key: "/e/b", value: "", createRevision: 0, modRevision: 5, version: 0 },
+        prevKv: b1,
+        revision: 5,
+      },
     ];
     assert.deepEqual(await take(live, 2), liveExpected);
     assert.deepEqual(await take(iterate(store, "/e/", 4, ac.signal), 2), liveExpected);
@@ -144,7 +155,7 @@ export function registerWatchConformance(open: OpenStore): void {
     const own = Array.from({ length: 500 }, (_, i) => iterate(store, `/fan/c${i}/`, 0, ac.signal));
     await putMany(store, (i) => `/fan/c${i % 500}/obj`, 1000);
     const end = await store.currentRevision();
-    for (const it of shared) assert.deepEqual(revisionsOf(await take(it, 1000)), range(1, end));
+    for (const it of shared) assertRevisions(await take(it, 1000), 1, end, "shared-prefix watcher");
     for (let i = 0; i < own.length; i++) {
       const evs = await take(own[i], 2);
       assert.deepEqual(
@@ -220,7 +231,11 @@ export function registerWatchConformance(open: OpenStore): void {
         const wave = range(i, i + 19).map((j) =>
           store.txn(
             [],
-            range(0, perTxn - 1).map((k) => ({ type: "put" as const, key: `/slow/${j}/${k}`, value: `"${tag}"` })),
+            range(0, perTxn - 1).map((k) => ({
+              type: "put" as const,
+              key: `/slow/${j}/${k}`,
+              value: `"${tag}"`,
+            })),
           ),
         );
         await Promise.all(wave);
@@ -230,10 +245,12 @@ export function registerWatchConformance(open: OpenStore): void {
     const catchUp = iterate(store, "/slow/", 0, ac.signal);
     await writeAll("a");
     const evs = await take(catchUp, txns * perTxn);
-    assert.deepEqual(
-      evs.map((e) => `${e.revision}:${e.kv.key}`),
-      range(1, txns).flatMap((rev) => range(0, perTxn - 1).map((k) => `${rev}:/slow/${rev - 1}/${k}`)),
+    const want = range(1, txns).flatMap((rev) =>
+      range(0, perTxn - 1).map((k) => `${rev}:/slow/${rev - 1}/${k}`),
     );
+    const got = evs.map((e) => `${e.revision}:${e.kv.key}`);
+    const firstDiff = got.findIndex((g, i) => g !== want[i]);
+    assert.equal(firstDiff, -1, `event #${firstDiff}: ${got[firstDiff]}, want ${want[firstDiff]}`);
     // The same, but history is compacted before it reads: it cannot have kept all the events
     // buffered, so after at most a bounded prefix it fails with Compacted and must relist.
     const lagging = iterate(store, "/slow/", 0, ac.signal);

@@ -20,7 +20,7 @@
 //   then goes live again, like etcd's "unsynced" watchers. Memory per watcher is thus bounded by
 //   `maxBuffered` events; if the history it needs was compacted meanwhile, iteration throws
 //   StoreError("Compacted") and the caller relists.
-import { type StoreEvent, StoreError, type Watcher, type WatchOptions } from "./store.ts";
+import { StoreError, type StoreEvent, type Watcher, type WatchOptions } from "./store.ts";
 
 export interface HistoryPage {
   /** Matching events with afterRevision < revision <= through, in order. */

@@ -13,6 +13,13 @@ import { nowRfc3339 } from "./prepare.ts";
 import { listObjects } from "./read.ts";
 import { renderObject } from "./render.ts";
 
+/** The finalizers the garbage collector acts on (src/apiserver/controllers/gc.ts). */
+export const GC_FINALIZERS: Record<string, string | undefined> = {
+  Foreground: "foregroundDeletion",
+  Orphan: "orphan",
+  Background: undefined,
+};
+
 interface DeleteOptions {
   preconditions?: { uid?: string; resourceVersion?: string };
   propagationPolicy?: string;
@@ -28,6 +35,9 @@ async function readDeleteOptions(ctx: RequestContext): Promise<DeleteOptions> {
   }
   const qp = ctx.query.get("propagationPolicy");
   if (qp) opts.propagationPolicy = qp;
+  const orphan =
+    ctx.query.get("orphanDependents") ?? (opts as { orphanDependents?: boolean }).orphanDependents;
+  if (!opts.propagationPolicy && (orphan === true || orphan === "true")) opts.propagationPolicy = "Orphan";
   if (opts.propagationPolicy && !["Orphan", "Background", "Foreground"].includes(opts.propagationPolicy))
     throw errors.badRequest(
       `propagationPolicy must be one of Orphan, Background, Foreground; got "${opts.propagationPolicy}"`,
@@ -66,17 +76,28 @@ export async function deleteObject(
       dryRun: dryRun(ctx),
     })),
   );
-  const graceful =
-    (live.metadata.finalizers ?? []).length > 0 || (rt.group === "" && rt.plural === "namespaces");
+  // Foreground and Orphan deletion hand the object to the garbage collector through a
+  // finalizer, as Kubernetes does; Background (the default) deletes it now and the collector
+  // removes dependents afterwards.
+  const gcFinalizer = GC_FINALIZERS[opts.propagationPolicy ?? "Background"];
+  const finalizers = [...(live.metadata.finalizers ?? [])];
+  if (gcFinalizer && !finalizers.includes(gcFinalizer)) finalizers.push(gcFinalizer);
+  const graceful = finalizers.length > 0 || (rt.group === "" && rt.plural === "namespaces");
   const expectedRv = Number(live.metadata.resourceVersion);
   if (!graceful) {
     if (!dryRun(ctx)) await deps.objects.delete(rt, live, expectedRv);
     return undefined;
   }
-  if (live.metadata.deletionTimestamp) return live;
+  if (live.metadata.deletionTimestamp && finalizers.length === (live.metadata.finalizers ?? []).length)
+    return live;
   const marked: KubeObject = {
     ...live,
-    metadata: { ...live.metadata, deletionTimestamp: nowRfc3339(), deletionGracePeriodSeconds: 0 },
+    metadata: {
+      ...live.metadata,
+      ...(finalizers.length > 0 ? { finalizers } : {}),
+      deletionTimestamp: live.metadata.deletionTimestamp ?? nowRfc3339(),
+      deletionGracePeriodSeconds: 0,
+    },
   };
   if (rt.group === "" && rt.plural === "namespaces")
     marked.status = { ...(live.status as object), phase: "Terminating" };

@@ -97,6 +97,13 @@ async function applyOnce(ctx: RequestContext, body: unknown): Promise<KubeObject
     ctx.res.statusCode = 201;
     return created;
   }
+  // A resourceVersion in the applied configuration is a precondition, as in Kubernetes.
+  const pinned = applied.metadata.resourceVersion;
+  if (pinned && pinned !== live.metadata.resourceVersion)
+    throw errors.conflict(
+      { group: ctx.rt.group, resource: ctx.rt.plural, name: ctx.info.name },
+      "the object has been modified; please apply your changes to the latest version and try again",
+    );
   const merged = serverSideApply(ctx.rt, { ...common, live, applied });
   const obj =
     ctx.info.subresource === "status"

@@ -5,7 +5,7 @@ import { isObject } from "../../apis/meta/types.ts";
 import { errors } from "../errors.ts";
 import { bodyFormat, decodeBody, readBody } from "../http/body.ts";
 import { writeBody } from "../http/respond.ts";
-import { formatLabelSelector } from "../selectors/labels.ts";
+import { type LabelSelector, labelSelectorAsMatcher } from "../selectors/labels.ts";
 import type { RequestContext } from "./context.ts";
 import { applyNonApplyPatch } from "./patching.ts";
 import { prepareForUpdate } from "./prepare.ts";
@@ -19,7 +19,10 @@ interface Scale extends KubeObject {
 function toScale(obj: KubeObject): Scale {
   const spec = (obj.spec ?? {}) as { replicas?: number; selector?: unknown };
   const status = (obj.status ?? {}) as { replicas?: number };
-  const selector = isObject(spec.selector) ? formatLabelSelector(spec.selector) : undefined;
+  // Scale reports the selector in its string form, as `kubectl get --selector` takes it.
+  const selector = isObject(spec.selector)
+    ? labelSelectorAsMatcher(spec.selector as LabelSelector).toString()
+    : undefined;
   const m = obj.metadata;
   return {
     apiVersion: "autoscaling/v1",

@@ -2,19 +2,10 @@
 // the live object, records what the manager owns in managedFields, removes what it stopped
 // applying (when nobody else owns it) and refuses to overwrite other managers' fields unless forced.
 
-import { parse } from "yaml";
+import { parse, type Tags } from "yaml";
 import type { KubeObject } from "../../apis/meta/types.ts";
 import { type ApiError, type ErrorTarget, errors, type StatusCause } from "../errors.ts";
-import {
-  difference,
-  type FieldSet,
-  intersection,
-  pathKey,
-  pathString,
-  sortedPaths,
-  union,
-  withAncestors,
-} from "./fieldpath.ts";
+import { difference, type FieldSet, intersection, pathString, sortedPaths, union } from "./fieldpath.ts";
 import { clone, isJsonObject, type JsonObject } from "./json-value.ts";
 import {
   type ManagerEntry,
@@ -27,7 +18,8 @@ import {
   type TrackingScope,
   trackedView,
 } from "./managed-fields.ts";
-import { compareObjects, mergeApplied, removePaths, toFieldSet } from "./typed.ts";
+import { prune } from "./remove.ts";
+import { compareObjects, mergeApplied, toFieldSet } from "./typed.ts";
 
 export interface ApplyOptions {
   /** The stored object, or undefined when the apply creates it. */
@@ -52,13 +44,21 @@ export interface ApplyOptions {
 /** The manager Kubernetes invents to own the fields of an object first applied without managedFields. */
 export const BEFORE_FIRST_APPLY = "before-first-apply";
 
+// Kubernetes decodes apply bodies with go-yaml's YAML 1.1 rules (yes/on are booleans, 0755 is
+// octal) but, decoding into untyped maps, keeps timestamps and 12:30-style numbers as strings.
+const goYamlTags = (tags: Tags): Tags =>
+  tags.filter((t) =>
+    typeof t === "string"
+      ? !["timestamp", "intTime", "floatTime"].includes(t)
+      : t.tag !== "tag:yaml.org,2002:timestamp" && !("format" in t && t.format === "TIME"),
+  );
+
 /** Decodes an apply body (YAML, or JSON which is YAML) into one object. */
 export function parseApplyBody(body: string | Uint8Array): unknown {
   const text = typeof body === "string" ? body : new TextDecoder().decode(body);
   let doc: unknown;
   try {
-    // Kubernetes decodes apply bodies with YAML 1.1 rules (sigs.k8s.io/yaml).
-    doc = parse(text, { version: "1.1" });
+    doc = parse(text, { version: "1.1", customTags: goYamlTags });
   } catch (err) {
     throw errors.badRequest(`error decoding YAML: ${(err as Error).message}`);
   }
@@ -172,25 +172,6 @@ export function serverSideApply(o: ApplyOptions): KubeObject {
 }
 
 const sameSet = (a: FieldSet, b: FieldSet) => a.size === b.size && [...a].every((k) => b.has(k));
-
-/**
- * Removes what the manager applied last time but no longer does, unless someone still owns it.
- * A struct field left with nothing anyone owns goes too (SMD treats named fields as owned by
- * their descendants' owners), so defaults are re-derived rather than left orphaned.
- */
-function prune(obj: JsonObject, lastSet: FieldSet, owned: FieldSet, scope: TrackingScope): void {
-  const removed = removePaths(obj, difference(lastSet, owned), scope);
-  const ownedOrAbove = withAncestors(owned);
-  for (const path of removed) {
-    for (let depth = path.length - 1; depth >= 1; depth--) {
-      const ancestor = path.slice(0, depth);
-      if (!ancestor[depth - 1].startsWith("f:")) break;
-      if (depth === 1 && ["f:metadata", "f:apiVersion", "f:kind"].includes(ancestor[0])) break;
-      if (ownedOrAbove.has(pathKey(ancestor))) break;
-      removePaths(obj, new Set([pathKey(ancestor)]), scope);
-    }
-  }
-}
 
 function targetOf(obj: JsonObject): ErrorTarget {
   const apiVersion = typeof obj.apiVersion === "string" ? obj.apiVersion : "";

@@ -202,13 +202,15 @@ export function withAncestors(set: FieldSet): FieldSet {
   return out;
 }
 
-/** Sorted paths, in SMD's iteration order (used for stable conflict messages). */
+/** Paths in SMD's iteration order: at each level members first, then children, each sorted. */
 export function sortedPaths(set: FieldSet): PathElement[][] {
-  const paths = [...set].map(keyPath);
-  return paths.sort((a, b) => {
+  return [...set].map(keyPath).sort((a, b) => {
     for (let i = 0; i < Math.min(a.length, b.length); i++) {
-      const c = compareElements(a[i], b[i]);
-      if (c !== 0) return c;
+      if (a[i] === b[i]) continue;
+      const aMember = i === a.length - 1;
+      const bMember = i === b.length - 1;
+      if (aMember !== bMember) return aMember ? -1 : 1;
+      return compareElements(a[i], b[i]);
     }
     return a.length - b.length;
   });

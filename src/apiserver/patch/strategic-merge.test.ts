@@ -82,7 +82,7 @@ test("keyed items new to the server lead the list unless $setElementOrder says o
   const env = { name: "TRACE", value: "1" };
   const plain = smp({ spec: { template: { spec: { containers: [{ name: "nginx", env: [env] }] } } } });
   assert.deepEqual(
-    plain.spec.template.spec.containers[0].env.map((e) => e.name),
+    plain.spec.template.spec.containers[0].env!.map((e) => e.name),
     ["TRACE", "MODE", "LOG"],
   );
   const ordered = smp({
@@ -149,7 +149,7 @@ test("client-side kubectl apply: $retainKeys clears the old strategy, $setElemen
   assert.equal(out.spec.replicas, 4);
   assert.deepEqual(out.spec.strategy, { type: "Recreate" });
   assert.deepEqual(names(out), ["nginx", "envoy"]);
-  assert.deepEqual(out.spec.template.spec.containers[0].env, [
+  assert.deepEqual(out.spec.template.spec.containers[0].env!, [
     { name: "MODE", value: "prod" },
     { name: "LOG", value: "debug" },
   ]);

@@ -9,7 +9,6 @@ import {
   type FieldSet,
   fieldElement,
   keyElement,
-  keyPath,
   type PathElement,
   pathKey,
   pathString,
@@ -27,7 +26,7 @@ import {
 type Schema = readonly string[];
 
 /** The path element naming one item of a keyed list or set. */
-function itemElement(item: unknown, rule: SsaListType, path: FieldPath, index: number): PathElement {
+export function itemElement(item: unknown, rule: SsaListType, path: FieldPath, index: number): PathElement {
   const fail = (why: string) => errors.badRequest(`${pathString(path)}: element ${index}: ${why}`);
   if (rule.type === "set") {
     if (Array.isArray(item) || isJsonObject(item)) {
@@ -269,65 +268,4 @@ export function compareObjects(lhs: unknown, rhs: unknown, scope: KindScope): Co
   };
   walk(lhs, rhs, [], [], false);
   return c;
-}
-
-/**
- * Removes the given paths from an object in place. A list or map emptied by a removal disappears
- * too, as SMD's RemoveItems leaves it null. Returns the paths actually removed.
- */
-export function removePaths(obj: JsonObject, paths: FieldSet, scope: KindScope): PathElement[][] {
-  const removed: PathElement[][] = [];
-  for (const key of paths) {
-    const path = keyPath(key);
-    if (removeOne(obj, path, scope)) removed.push(path);
-  }
-  return removed;
-}
-
-function removeOne(root: JsonObject, path: PathElement[], scope: KindScope): boolean {
-  const containers: { parent: unknown; key: string | number }[] = [];
-  let cur: unknown = root;
-  const sp: string[] = [];
-  for (let i = 0; i < path.length; i++) {
-    const pe = path[i];
-    const last = i === path.length - 1;
-    if (pe.startsWith("f:")) {
-      const name = pe.slice(2);
-      if (!isJsonObject(cur) || !Object.hasOwn(cur, name)) return false;
-      sp.push(name);
-      if (last) {
-        delete cur[name];
-        cleanupEmpty(cur, containers);
-        return true;
-      }
-      containers.push({ parent: cur, key: name });
-      cur = cur[name];
-    } else {
-      if (!Array.isArray(cur)) return false;
-      const rule = ssaListType(sp, scope);
-      if (rule.type === "atomic") return false;
-      const list = cur;
-      const index = list.findIndex((item, j) => itemElement(item, rule, path.slice(0, i), j) === pe);
-      if (index < 0) return false;
-      if (last) {
-        for (let j = list.length - 1; j >= 0; j--) {
-          if (itemElement(list[j], rule, path.slice(0, i), j) === pe) list.splice(j, 1);
-        }
-        cleanupEmpty(list, containers);
-        return true;
-      }
-      containers.push({ parent: list, key: index });
-      cur = list[index];
-    }
-  }
-  return false;
-}
-
-function cleanupEmpty(container: unknown, chain: { parent: unknown; key: string | number }[]): void {
-  const empty = Array.isArray(container)
-    ? container.length === 0
-    : Object.keys(container as JsonObject).length === 0;
-  const holder = chain[chain.length - 1];
-  if (!empty || !holder || !isJsonObject(holder.parent)) return;
-  delete holder.parent[holder.key as string];
 }

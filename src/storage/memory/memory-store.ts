@@ -22,8 +22,8 @@ import {
   type RangeOptions,
   type RangeResult,
   type Store,
-  type StoreEvent,
   StoreError,
+  type StoreEvent,
   type TxnResult,
   type Watcher,
   type WatchOptions,
@@ -104,7 +104,10 @@ export class MemoryStore implements Store {
     for (const c of compares) {
       const current = this.#current(c.key)?.modRevision ?? 0;
       if (current !== c.modRevision) {
-        throw new StoreError("CompareFailed", `compare failed on ${c.key}`, { key: c.key, revision: current });
+        throw new StoreError("CompareFailed", `compare failed on ${c.key}`, {
+          key: c.key,
+          revision: current,
+        });
       }
     }
     const rev = this.#rev + 1;
@@ -200,7 +203,12 @@ export class MemoryStore implements Store {
     const keys = this.#keys;
     // Keys often arrive in ascending order (generated names), which makes this an append.
     if (keys.length === 0 || keys[keys.length - 1] < key) keys.push(key);
-    else keys.splice(lowerBound(keys, 0, (k) => k < key), 0, key);
+    else
+      keys.splice(
+        lowerBound(keys, 0, (k) => k < key),
+        0,
+        key,
+      );
   }
 
   #readHistory(prefix: string, after: number, limit: number): HistoryPage {
@@ -236,10 +244,20 @@ function putEvent(key: string, value: string, prev: KeyValue | undefined, rev: n
     modRevision: rev,
     version: prev === undefined ? 1 : prev.version + 1,
   });
-  return Object.freeze(prev === undefined ? { type: "put", kv, revision: rev } : { type: "put", kv, prevKv: prev, revision: rev });
+  return Object.freeze(
+    prev === undefined
+      ? { type: "put", kv, revision: rev }
+      : { type: "put", kv, prevKv: prev, revision: rev },
+  );
 }
 
 function deleteEvent(prev: KeyValue, rev: number): StoreEvent {
-  const kv: KeyValue = Object.freeze({ key: prev.key, value: "", createRevision: 0, modRevision: rev, version: 0 });
+  const kv: KeyValue = Object.freeze({
+    key: prev.key,
+    value: "",
+    createRevision: 0,
+    modRevision: rev,
+    version: 0,
+  });
   return Object.freeze({ type: "delete", kv, prevKv: prev, revision: rev });
 }

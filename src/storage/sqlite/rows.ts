@@ -40,7 +40,12 @@ interface HistoryRow {
 function toEvent(r: HistoryRow): StoreEvent {
   const prevKv =
     r.prev_rev > 0 && r.p_value !== null
-      ? toKv(r.key, { value: r.p_value, create_rev: r.p_create_rev!, mod_rev: r.prev_rev, version: r.p_version! })
+      ? toKv(r.key, {
+          value: r.p_value,
+          create_rev: r.p_create_rev!,
+          mod_rev: r.prev_rev,
+          version: r.p_version!,
+        })
       : undefined;
   const kv = r.deleted
     ? Object.freeze({ key: r.key, value: "", createRevision: 0, modRevision: r.rev, version: 0 })

@@ -53,8 +53,7 @@ export const SQL = {
     "INSERT INTO kv (key, value, create_rev, mod_rev, version) VALUES (?, ?, ?, ?, ?) " +
     "ON CONFLICT (key) DO UPDATE SET value = excluded.value, mod_rev = excluded.mod_rev, version = excluded.version",
   remove: "DELETE FROM kv WHERE key = ?",
-  log:
-    "INSERT INTO kv_log (rev, idx, key, deleted, value, create_rev, version, prev_rev) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+  log: "INSERT INTO kv_log (rev, idx, key, deleted, value, create_rev, version, prev_rev) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
   compact:
     "DELETE FROM kv_log WHERE rev <= :rev AND (deleted = 1 OR EXISTS " +
     "(SELECT 1 FROM kv_log AS n WHERE n.key = kv_log.key AND n.rev > kv_log.rev AND n.rev <= :rev))",

@@ -23,8 +23,8 @@ import {
   type RangeOptions,
   type RangeResult,
   type Store,
-  type StoreEvent,
   StoreError,
+  type StoreEvent,
   type TxnResult,
   type Watcher,
   type WatchOptions,
@@ -83,7 +83,8 @@ export class SqliteStore implements Store {
     try {
       db.exec(`PRAGMA busy_timeout = ${Math.trunc(opts.busyTimeoutMs ?? 5000)}`);
       const mode = db.prepare("PRAGMA journal_mode = WAL").get();
-      if (opts.path !== ":memory:" && mode?.journal_mode !== "wal") throw new Error("cannot enable WAL journal");
+      if (opts.path !== ":memory:" && mode?.journal_mode !== "wal")
+        throw new Error("cannot enable WAL journal");
       db.exec(`PRAGMA synchronous = ${opts.durability === "normal" ? "NORMAL" : "FULL"}`);
       db.exec(`BEGIN IMMEDIATE; ${DDL} COMMIT`);
       const schema = this.#meta("schema");
@@ -235,7 +236,11 @@ export class SqliteStore implements Store {
       this.#scheduled = true;
       setImmediate(() => this.#flush());
     }
-    if (batch.length === 0 || this.#closed) return;
+    if (batch.length === 0) return;
+    if (this.#closed) {
+      for (const p of batch) p.reject(closedError());
+      return;
+    }
     const outcomes: ({ ok: TxnResult } | { err: StoreError })[] = [];
     const events: StoreEvent[] = [];
     let rev = this.#rev;
@@ -243,7 +248,10 @@ export class SqliteStore implements Store {
       this.#inTransaction(() => {
         const stored = this.#meta("revision");
         if (stored !== this.#rev) {
-          throw new StoreError("Unavailable", `revision moved to ${stored} by another process (expected ${this.#rev})`);
+          throw new StoreError(
+            "Unavailable",
+            `revision moved to ${stored} by another process (expected ${this.#rev})`,
+          );
         }
         for (const p of batch) {
           const out = this.#apply(p, rev + 1, events);
@@ -275,7 +283,10 @@ export class SqliteStore implements Store {
       const row = this.#stmt(SQL.getModRev).get(c.key) as { mod_rev: number } | undefined;
       const current = row?.mod_rev ?? 0;
       if (current !== c.modRevision) {
-        return new StoreError("CompareFailed", `compare failed on ${c.key}`, { key: c.key, revision: current });
+        return new StoreError("CompareFailed", `compare failed on ${c.key}`, {
+          key: c.key,
+          revision: current,
+        });
       }
     }
     const results: (KeyValue | undefined)[] = [];
@@ -292,8 +303,21 @@ export class SqliteStore implements Store {
           version: prev ? prev.version + 1 : 1,
         });
         this.#stmt(SQL.upsert).run(kv.key, kv.value, kv.createRevision, rev, kv.version);
-        this.#stmt(SQL.log).run(rev, idx++, kv.key, 0, kv.value, kv.createRevision, kv.version, prev?.modRevision ?? 0);
-        events.push(Object.freeze(prev ? { type: "put", kv, prevKv: prev, revision: rev } : { type: "put", kv, revision: rev }));
+        this.#stmt(SQL.log).run(
+          rev,
+          idx++,
+          kv.key,
+          0,
+          kv.value,
+          kv.createRevision,
+          kv.version,
+          prev?.modRevision ?? 0,
+        );
+        events.push(
+          Object.freeze(
+            prev ? { type: "put", kv, prevKv: prev, revision: rev } : { type: "put", kv, revision: rev },
+          ),
+        );
         results.push(kv);
       } else if (prev) {
         this.#stmt(SQL.remove).run(op.key);
