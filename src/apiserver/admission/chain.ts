@@ -92,10 +92,7 @@ export class AdmissionChain {
     const where = { plugin: p.name, operation: req.operation, resource: req.resource.plural, name: req.name };
     if (e instanceof ApiError) throw e;
     const message = e instanceof Error ? e.message : String(e);
-    this.log?.warn(
-      { plugin: p.name, err: message, failurePolicy: p.failurePolicy },
-      "admission plugin failed",
-    );
+    this.log?.warn({ ...where, err: message, failurePolicy: p.failurePolicy }, "admission plugin failed");
     if (p.failurePolicy === "Ignore") return;
     throw errors.internal(`admission plugin "${p.name}" failed: ${message}`);
   }
