@@ -127,6 +127,13 @@ export const errors = {
         ...(causes ? { causes } : {}),
       },
     ),
+  /** The write was based on an older resourceVersion than the stored one. */
+  stale: (t: ErrorTarget) =>
+    new ApiError(
+      "Conflict",
+      `Operation cannot be fulfilled on ${qualified(t)} "${t.name ?? ""}": the object has been modified; please apply your changes to the latest version and try again`,
+      target(t),
+    ),
   /** A Conflict whose message is taken as is (server-side apply field-manager conflicts). */
   applyConflict: (t: ErrorTarget, message: string, causes: StatusCause[]) =>
     new ApiError("Conflict", message, { ...target(t), causes }),

@@ -85,10 +85,7 @@ export class InternalClient {
     rv: string | undefined,
   ): Promise<KubeObject> {
     if (rv && rv !== old.metadata.resourceVersion)
-      throw errors.conflict(
-        { group: rt.group, resource: rt.plural, name: old.metadata.name },
-        "the object has been modified",
-      );
+      throw errors.stale({ group: rt.group, resource: rt.plural, name: old.metadata.name });
     validateObject(rt, next, old, "Ignore");
     if (unchanged(next, old)) return old;
     const expected = Number(old.metadata.resourceVersion);

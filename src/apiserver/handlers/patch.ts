@@ -5,13 +5,12 @@ import type { KubeObject } from "../../apis/meta/types.ts";
 import { ApiError, errors } from "../errors.ts";
 import { bodyFormat, decodeBody, readBody } from "../http/body.ts";
 import { writeBody } from "../http/respond.ts";
-import { parseResourceVersion } from "../registry/object-store.ts";
 import { apiVersionOf } from "../resources/resource-type.ts";
 import type { RequestContext } from "./context.ts";
 import { applyNonApplyPatch, serverSideApply } from "./patching.ts";
 import { nowRfc3339, prepareForCreate, prepareForStatusUpdate, prepareForUpdate } from "./prepare.ts";
 import { renderObject } from "./render.ts";
-import { checkObjectShape, commitChange } from "./write.ts";
+import { checkObjectShape, checkPrecondition, commitChange } from "./write.ts";
 
 const MAX_RETRIES = 5;
 
@@ -53,13 +52,8 @@ async function patchOnce(
     throw errors.badRequest(
       `the name of the object (${patched.metadata.name}) does not match the name on the URL (${ctx.info.name})`,
     );
+  checkPrecondition(ctx, patched.metadata.resourceVersion, live);
   const liveRv = Number(live.metadata.resourceVersion);
-  const pinned = parseResourceVersion(patched.metadata.resourceVersion, "metadata.resourceVersion");
-  if (pinned !== 0 && pinned !== liveRv)
-    throw errors.conflict(
-      { group: ctx.rt.group, resource: ctx.rt.plural, name: ctx.info.name },
-      "the object has been modified; please apply your changes to the latest version and try again",
-    );
   const obj =
     ctx.info.subresource === "status"
       ? prepareForStatusUpdate(patched, live)
@@ -98,12 +92,7 @@ async function applyOnce(ctx: RequestContext, body: unknown): Promise<KubeObject
     return created;
   }
   // A resourceVersion in the applied configuration is a precondition, as in Kubernetes.
-  const pinned = applied.metadata.resourceVersion;
-  if (pinned && pinned !== live.metadata.resourceVersion)
-    throw errors.conflict(
-      { group: ctx.rt.group, resource: ctx.rt.plural, name: ctx.info.name },
-      "the object has been modified; please apply your changes to the latest version and try again",
-    );
+  checkPrecondition(ctx, applied.metadata.resourceVersion, live);
   const merged = serverSideApply(ctx.rt, { ...common, live, applied });
   const obj =
     ctx.info.subresource === "status"

@@ -9,7 +9,7 @@ import { type LabelSelector, labelSelectorAsMatcher } from "../selectors/labels.
 import type { RequestContext } from "./context.ts";
 import { applyNonApplyPatch } from "./patching.ts";
 import { prepareForUpdate } from "./prepare.ts";
-import { commitChange } from "./write.ts";
+import { checkPrecondition, commitChange } from "./write.ts";
 
 interface Scale extends KubeObject {
   spec: { replicas?: number };
@@ -62,12 +62,7 @@ export async function handleScale(ctx: RequestContext): Promise<void> {
         message: `Invalid value: ${JSON.stringify(replicas)}: must be a non-negative integer`,
       },
     ]);
-  const rv = next.metadata?.resourceVersion;
-  if (rv && rv !== live.metadata.resourceVersion)
-    throw errors.conflict(
-      { group: ctx.rt.group, resource: ctx.rt.plural, name: ctx.info.name },
-      "the object has been modified; please apply your changes to the latest version and try again",
-    );
+  checkPrecondition(ctx, next.metadata?.resourceVersion, live);
   const updated = { ...live, spec: { ...(live.spec as object), replicas } };
   const obj = prepareForUpdate(ctx.rt, updated, live);
   const stored = await commitChange(ctx, {

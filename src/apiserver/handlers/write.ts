@@ -132,6 +132,13 @@ export async function handleUpdate(ctx: RequestContext): Promise<void> {
   writeBody(ctx.res, 200, renderObject(ctx, stored), { encoding: ctx.neg.encoding, warnings: ctx.warnings });
 }
 
+/** A resourceVersion sent with a write is a precondition: the object must still be at it. */
+export function checkPrecondition(ctx: RequestContext, rv: string | undefined, live: KubeObject): void {
+  const pinned = parseResourceVersion(rv, "metadata.resourceVersion");
+  if (pinned !== 0 && String(pinned) !== live.metadata.resourceVersion)
+    throw errors.stale({ group: ctx.rt.group, resource: ctx.rt.plural, name: ctx.info.name });
+}
+
 /** An update with `next` as the new content, on the main resource or /status. */
 export async function updateFrom(ctx: RequestContext, next: KubeObject): Promise<KubeObject> {
   const old = await ctx.deps.objects.get(ctx.rt, ctx.info.namespace, ctx.info.name);
@@ -144,12 +151,8 @@ export async function updateFrom(ctx: RequestContext, next: KubeObject): Promise
         message: "Invalid value: 0x0: must be specified for an update",
       },
     ]);
-  const expectedRv = requested || Number(old.metadata.resourceVersion);
-  if (requested !== 0 && requested !== Number(old.metadata.resourceVersion))
-    throw errors.conflict(
-      { group: ctx.rt.group, resource: ctx.rt.plural, name: ctx.info.name },
-      "the object has been modified; please apply your changes to the latest version and try again",
-    );
+  checkPrecondition(ctx, next.metadata.resourceVersion, old);
+  const expectedRv = Number(old.metadata.resourceVersion);
   const obj =
     ctx.info.subresource === "status"
       ? prepareForStatusUpdate(next, old)

@@ -133,8 +133,5 @@ function withRv(obj: KubeObject, rv: number): KubeObject {
 
 function staleError(rt: ResourceType, name: string, e: StoreError) {
   if (e.revision === 0) return errors.notFound(target(rt, name));
-  return errors.conflict(
-    target(rt, name),
-    "the object has been modified; please apply your changes to the latest version and try again",
-  );
+  return errors.stale(target(rt, name));
 }

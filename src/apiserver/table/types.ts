@@ -69,11 +69,4 @@ export interface PrinterEntry {
 }
 
 /** A CRD additionalPrinterColumns entry (also what platform kinds may declare). */
-export interface PrinterColumnSpec {
-  name: string;
-  type: string;
-  jsonPath: string;
-  description?: string;
-  priority?: number;
-  format?: string;
-}
+export type { PrinterColumn as PrinterColumnSpec } from "../resources/resource-type.ts";
