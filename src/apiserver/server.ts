@@ -265,8 +265,13 @@ export class ApiServer {
   }
 }
 
+// A connection's certificate cannot change, and reading it is costly: read it once per socket.
+const certificates = new WeakMap<object, ReturnType<typeof verifiedPeerCertificate>>();
+
 /** Plain-HTTP sockets (tests, the simulator behind TLS termination) carry no certificate. */
 function peerCertificate(req: IncomingMessage) {
   const sock = req.socket as TLSSocket;
-  return typeof sock.getPeerCertificate === "function" ? verifiedPeerCertificate(sock) : undefined;
+  if (typeof sock.getPeerCertificate !== "function") return undefined;
+  if (!certificates.has(sock)) certificates.set(sock, verifiedPeerCertificate(sock));
+  return certificates.get(sock);
 }

@@ -6,12 +6,15 @@ import type { RequestContext } from "./context.ts";
 
 export type ObjectFilter = (obj: KubeObject) => boolean;
 
+/** The filter of a request without selectors; watch uses its identity to skip decoding. */
+export const MATCH_ALL: ObjectFilter = () => true;
+
 export function compileFilter(ctx: RequestContext): ObjectFilter {
   const ls = ctx.query.get("labelSelector");
   const fs = ctx.query.get("fieldSelector");
   const labels = ls ? parseLabelSelector(ls) : undefined;
   const fields = fs ? parseFieldSelector(fs, { supported: ctx.rt.selectableFields ?? [] }) : undefined;
-  if (labels?.empty() !== false && fields?.empty() !== false) return () => true;
+  if (labels?.empty() !== false && fields?.empty() !== false) return MATCH_ALL;
   return (obj) =>
     (labels ? labels.matches(obj.metadata.labels) : true) && (fields ? fields.matches(obj) : true);
 }

@@ -9,39 +9,63 @@ import { StoreError, type StoreEvent } from "../../storage/store.ts";
 import { errors } from "../errors.ts";
 import { decode, parseResourceVersion } from "../registry/object-store.ts";
 import type { RequestContext } from "./context.ts";
-import { compileFilter } from "./filters.ts";
+import { compileFilter, MATCH_ALL, type ObjectFilter } from "./filters.ts";
 import { listObjects } from "./read.ts";
 import { renderWatchObject } from "./render.ts";
 
-/** Per store event, the JSON of the decoded object (shared by every watcher of that event). */
-const encoded = new WeakMap<object, string>();
+// Store events are shared by every watcher of a prefix, so what is derived from one — the
+// decoded objects and the rendered JSON — is derived once and shared too (read-only).
+interface Derived {
+  obj?: KubeObject;
+  prev?: KubeObject;
+  json?: string;
+}
+const derived = new WeakMap<StoreEvent, Derived>();
 
-function objectJson(ctx: RequestContext, obj: KubeObject, cacheKey: object | undefined): string {
-  const plain = ctx.neg.transform === "none" && ctx.neg.encoding === "json";
-  if (plain && cacheKey) {
-    const hit = encoded.get(cacheKey);
-    if (hit) return hit;
+function derive(ev: StoreEvent): Derived {
+  let d = derived.get(ev);
+  if (!d) {
+    d = {};
+    derived.set(ev, d);
   }
-  const json = JSON.stringify(renderWatchObject(ctx, obj));
-  if (plain && cacheKey) encoded.set(cacheKey, json);
-  return json;
+  return d;
+}
+
+const objOf = (ev: StoreEvent, d: Derived) => (d.obj ??= decode(ev.kv));
+
+function prevOf(ev: StoreEvent, d: Derived): KubeObject | undefined {
+  if (!ev.prevKv) return undefined;
+  if (!d.prev) {
+    d.prev = decode(ev.prevKv);
+    // A DELETED event carries the object as it was, at the revision of its deletion.
+    if (ev.type === "delete") d.prev.metadata.resourceVersion = String(ev.revision);
+  }
+  return d.prev;
 }
 
 function eventFor(
   ev: StoreEvent,
-  filter: (o: KubeObject) => boolean,
-): { type: WatchEventType; obj: KubeObject } | undefined {
-  const prev = ev.prevKv ? decode(ev.prevKv) : undefined;
-  const wasIn = prev !== undefined && filter(prev);
-  if (ev.type === "delete") {
-    if (!wasIn || !prev) return undefined;
-    prev.metadata.resourceVersion = String(ev.revision);
-    return { type: "DELETED", obj: prev };
+  filter: ObjectFilter,
+  d: Derived,
+): { type: WatchEventType; obj: () => KubeObject } | undefined {
+  if (filter === MATCH_ALL) {
+    if (ev.type === "delete") return ev.prevKv ? { type: "DELETED", obj: () => prevOf(ev, d)! } : undefined;
+    return { type: ev.prevKv ? "MODIFIED" : "ADDED", obj: () => objOf(ev, d) };
   }
-  const obj = decode(ev.kv);
-  const isIn = filter(obj);
-  if (isIn) return { type: wasIn ? "MODIFIED" : "ADDED", obj };
-  return wasIn ? { type: "DELETED", obj } : undefined;
+  const prev = prevOf(ev, d);
+  const wasIn = prev !== undefined && filter(prev);
+  if (ev.type === "delete") return wasIn ? { type: "DELETED", obj: () => prev! } : undefined;
+  const isIn = filter(objOf(ev, d));
+  if (isIn) return { type: wasIn ? "MODIFIED" : "ADDED", obj: () => objOf(ev, d) };
+  return wasIn ? { type: "DELETED", obj: () => objOf(ev, d) } : undefined;
+}
+
+/** The event's object as JSON; the plain form is rendered once per event for all watchers. */
+function eventJson(ctx: RequestContext, out: { obj: () => KubeObject }, d: Derived): string {
+  if (ctx.neg.transform !== "none" || ctx.neg.encoding !== "json")
+    return JSON.stringify(renderWatchObject(ctx, out.obj()));
+  d.json ??= JSON.stringify(out.obj());
+  return d.json;
 }
 
 export async function handleWatch(ctx: RequestContext): Promise<void> {
@@ -78,7 +102,8 @@ export async function handleWatch(ctx: RequestContext): Promise<void> {
   try {
     if (rvParam === null || rvParam === "" || rvParam === "0") {
       const { list, revision } = await listObjects(ctx, filter);
-      for (const o of list.items) await write(`{"type":"ADDED","object":${objectJson(ctx, o, undefined)}}`);
+      for (const o of list.items)
+        await write(`{"type":"ADDED","object":${JSON.stringify(renderWatchObject(ctx, o))}}`);
       lastRv = revision;
     }
     if (bookmarks)
@@ -95,12 +120,11 @@ export async function handleWatch(ctx: RequestContext): Promise<void> {
       signal: ac.signal,
     });
     for await (const ev of watcher.events) {
-      const out = eventFor(ev, filter);
+      const d = derive(ev);
+      const out = eventFor(ev, filter, d);
       lastRv = ev.revision;
       if (!out) continue;
-      // The rendered object is the same for every watcher whatever the event type it gets.
-      const cacheKey = ev.type === "delete" ? ev.prevKv : ev.kv;
-      await write(`{"type":"${out.type}","object":${objectJson(ctx, out.obj, cacheKey)}}`);
+      await write(`{"type":"${out.type}","object":${eventJson(ctx, out, d)}}`);
       deps.metrics.watchEvents.inc({ resource });
     }
   } catch (e) {

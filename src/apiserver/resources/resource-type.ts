@@ -15,8 +15,12 @@ export interface PrinterColumn {
 }
 
 export interface ResourceHooks {
-  /** Fills defaults in place, as Kubernetes' defaulting does, before validation. */
-  default?(obj: KubeObject): void;
+  /**
+   * Fills defaults in place, as Kubernetes' defaulting does, before validation. `old` is the
+   * stored object on updates, so values the server allocated (a Service's clusterIP) carry over
+   * when a client omits them, as kube-apiserver's strategies do.
+   */
+  default?(obj: KubeObject, old: KubeObject | undefined): void;
   /** Kind-specific validation beyond the schema; returns field causes (empty = valid). */
   validate?(obj: KubeObject, old: KubeObject | undefined): StatusCause[];
 }

@@ -59,7 +59,7 @@ export function validateObject(
   old: KubeObject | undefined,
   fieldValidation: FieldValidation,
 ): ValidationOutcome {
-  rt.hooks?.default?.(obj);
+  rt.hooks?.default?.(obj, old);
   const causes = validateMeta(rt, obj);
   const warnings: string[] = [];
   if (rt.schema) {

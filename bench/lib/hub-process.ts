@@ -1,0 +1,101 @@
+// Starts the real mcp-server binary as a child process (never in-process: the server's CPU and
+// memory must be its own), waits for its "serving" line, and stops it with SIGTERM so that a
+// --cpu-prof profile gets written.
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, open, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const SERVER = fileURLToPath(new URL("../../src/cmd/server.ts", import.meta.url));
+
+export interface HubProcessOptions {
+  durability: "full" | "normal";
+  logLevel: string;
+  /** Write a V8 CPU profile of the hub into this directory when it exits. */
+  cpuProfDir?: string;
+  /** Where the data directory is created (default: the OS temp dir). Must be a real disk for durability=full to mean anything. */
+  parentDir?: string;
+}
+
+export interface HubProcess {
+  pid: number;
+  url: string;
+  dataDir: string;
+  kubeconfigPath: string;
+  /** The hub's stderr (its log), kept for post-mortems while the bench runs. */
+  logPath: string;
+  stop(): Promise<void>;
+}
+
+export async function startHubProcess(opts: HubProcessOptions): Promise<HubProcess> {
+  const dataDir = await mkdtemp(join(opts.parentDir ?? tmpdir(), "mcp-bench-"));
+  const logPath = join(dataDir, "hub.log");
+  const log = await open(logPath, "w");
+  const args = [
+    ...(opts.cpuProfDir ? ["--cpu-prof", "--cpu-prof-dir", opts.cpuProfDir] : []),
+    SERVER,
+    "--data",
+    dataDir,
+    "--listen",
+    "127.0.0.1:0",
+    "--durability",
+    opts.durability,
+    "--log-level",
+    opts.logLevel,
+  ];
+  // process.execPath: the Node 24 running this bench (npx/npm put it first on PATH); going through
+  // npx again would make the measured pid a wrapper instead of the server.
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", log.fd] });
+  await log.close();
+  let url: string;
+  try {
+    url = await servingUrl(child, logPath);
+  } catch (e) {
+    child.kill("SIGKILL");
+    throw e;
+  }
+  return {
+    pid: child.pid!,
+    url,
+    dataDir,
+    kubeconfigPath: join(dataDir, "hub.kubeconfig"),
+    logPath,
+    async stop() {
+      await stopChild(child);
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function servingUrl(child: ChildProcess, logPath: string, timeoutMs = 60_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => fail(`mcp-server did not start within ${timeoutMs} ms`), timeoutMs);
+    const fail = (msg: string) => {
+      clearTimeout(timer);
+      reject(new Error(`${msg}; see ${logPath}`));
+    };
+    child.once("exit", (code) => fail(`mcp-server exited with ${code} before serving`));
+    child.stdout!.setEncoding("utf8");
+    child.stdout!.on("data", (chunk: string) => {
+      out += chunk;
+      const m = /MCP hub serving on (https:\/\/\S+)/.exec(out);
+      if (!m) return;
+      clearTimeout(timer);
+      child.removeAllListeners("exit");
+      child.stdout!.removeAllListeners("data");
+      child.stdout!.resume(); // keep draining so the hub never blocks on a full pipe
+      resolve(m[1]);
+    });
+  });
+}
+
+async function stopChild(child: ChildProcess, graceMs = 20_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((r) => child.once("exit", () => r()));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+  await exited;
+  clearTimeout(timer);
+}
