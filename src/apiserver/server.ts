@@ -51,6 +51,8 @@ export interface ApiServerOptions {
   bookmarkIntervalMs?: number;
   /** Keyed "<plural>/<subresource>", e.g. "serviceaccounts/token". */
   subresources?: Record<string, SubresourceHandler>;
+  /** Kinds whose requests a custom handler serves instead of storage, keyed "<group>/<plural>". */
+  handlers?: Record<string, SubresourceHandler>;
   /** Readiness beyond "the store answers" (e.g. the hub's caches have synced). */
   ready?: () => boolean;
 }
@@ -231,7 +233,9 @@ export class ApiServer {
       warnings: [],
       deps: this.deps,
     };
-    const extra = info.subresource ? this.opts.subresources?.[`${rt.plural}/${info.subresource}`] : undefined;
+    const extra = info.subresource
+      ? this.opts.subresources?.[`${rt.plural}/${info.subresource}`]
+      : this.opts.handlers?.[`${rt.group}/${rt.plural}`];
     if (extra) return extra(ctx);
     return routeResource(ctx);
   }

@@ -23,6 +23,8 @@ export const ClusterSpec = Type.Object({
   syncInterval: Type.Optional({ ...Duration, default: "30s" }),
   mode: Type.Optional(Type.Union([Type.Literal("Push"), Type.Literal("Pull")], { default: "Pull" })),
   taints: Type.Optional(Type.Array(Taint)),
+  /** The hub accepts the agent's connection (set at registration, or by `mcpctl cluster approve`). */
+  hubAcceptsClient: Type.Optional(Type.Boolean()),
   /** Name of the hub-side record holding the member credential (encrypted at rest, never served). */
   credentialRef: Type.Optional(Type.String()),
   region: Type.Optional(Type.String()),

@@ -11,6 +11,7 @@ import { ClusterPolicy, PolicyReport } from "./cluster-policy.ts";
 import { GROUP, VERSION } from "./common.ts";
 import { ClusterOverridePolicy, OverridePolicy } from "./override-policy.ts";
 import { ClusterPropagationPolicy, PropagationPolicy } from "./propagation-policy.ts";
+import { BootstrapToken, ClusterJoin } from "./registration.ts";
 import { DiagnosticReport, Rollout } from "./rollout.ts";
 import { Work } from "./work.ts";
 
@@ -20,6 +21,8 @@ interface KindEntry {
   namespaced: boolean;
   shortNames?: string[];
   printerColumns?: PrinterColumn[];
+  /** Create-only kinds served by custom handlers (see ApiServerOptions.handlers). */
+  createOnly?: boolean;
 }
 
 const kinds: KindEntry[] = [
@@ -38,6 +41,8 @@ const kinds: KindEntry[] = [
   { kind: "PolicyReport", schema: PolicyReport, namespaced: true, shortNames: ["polr"] },
   { kind: "Rollout", schema: Rollout, namespaced: true, shortNames: ["ro"] },
   { kind: "DiagnosticReport", schema: DiagnosticReport, namespaced: true, shortNames: ["diagr"] },
+  { kind: "BootstrapToken", schema: BootstrapToken, namespaced: false, createOnly: true },
+  { kind: "ClusterJoin", schema: ClusterJoin, namespaced: false, createOnly: true },
 ];
 
 export function platformResourceTypes(): ResourceType[] {
@@ -51,8 +56,8 @@ export function platformResourceTypes(): ResourceType[] {
     namespaced: k.namespaced,
     shortNames: k.shortNames,
     categories: ["mcp"],
-    verbs: ALL_VERBS,
-    subresources: ["status"],
+    verbs: k.createOnly ? ["create"] : ALL_VERBS,
+    subresources: k.createOnly ? [] : ["status"],
     schema: k.schema as unknown as Record<string, unknown>,
     printerColumns: k.printerColumns,
     builtin: false,
