@@ -408,3 +408,49 @@ test("authentication and authorization: 401 without credentials, 403 names user,
   assert.equal((await api.req("GET", "/healthz", { token: "" })).status, 200);
   assert.equal((await api.req("GET", "/metrics", { token: "" })).status, 200);
 });
+
+test("re-applying an unchanged object writes nothing; namespaces get Kubernetes' defaults", async (t) => {
+  const api = await startTestApi();
+  t.after(() => api.close());
+  const apply = async (path: string, obj: unknown) => {
+    const r = await api.req("PATCH", `${path}?fieldManager=tester`, {
+      raw: JSON.stringify(obj),
+      contentType: "application/apply-patch+yaml",
+    });
+    return (await r.json()) as {
+      metadata: { resourceVersion: string; labels?: Record<string, string> };
+      status?: { phase?: string };
+    };
+  };
+  const cluster = {
+    apiVersion: "mcp.platform/v1",
+    kind: "Cluster",
+    metadata: { name: "c1" },
+    spec: { mode: "Push" },
+  };
+  const ns = { apiVersion: "v1", kind: "Namespace", metadata: { name: "n1" } };
+  for (const [path, obj] of [
+    [`${CLUSTERS}/c1`, cluster],
+    ["/api/v1/namespaces/n1", ns],
+  ] as const) {
+    const first = await apply(path, obj);
+    const again = await apply(path, obj);
+    assert.equal(again.metadata.resourceVersion, first.metadata.resourceVersion, `${path}: no write`);
+  }
+  const n1 = await api.json<{ metadata: { labels: Record<string, string> }; status: { phase: string } }>(
+    "GET",
+    "/api/v1/namespaces/n1",
+  );
+  assert.equal(n1.body.metadata.labels["kubernetes.io/metadata.name"], "n1");
+  assert.equal(n1.body.status.phase, "Active");
+});
+
+test("events can be selected by their involved object, as kubectl describe does", async (t) => {
+  const api = await startTestApi();
+  t.after(() => api.close());
+  const sel = encodeURIComponent(
+    "involvedObject.name=web,involvedObject.namespace=default,involvedObject.uid=u1",
+  );
+  const r = await api.req("GET", `/api/v1/namespaces/default/events?fieldSelector=${sel}`);
+  assert.equal(r.status, 200);
+});

@@ -27,7 +27,12 @@ async function setup(t: { after(fn: () => Promise<void>): void }) {
 
 const cmPath = (name = "") => `/api/v1/namespaces/default/configmaps${name ? `/${name}` : ""}`;
 
-async function create(api: TestApi, name: string, owners: KubeObject[] = [], block = true): Promise<KubeObject> {
+async function create(
+  api: TestApi,
+  name: string,
+  owners: KubeObject[] = [],
+  block = true,
+): Promise<KubeObject> {
   const ownerReferences = owners.map((o) => ({
     apiVersion: o.apiVersion,
     kind: o.kind,
@@ -145,7 +150,10 @@ test("kinds added by a CRD after start are collected too", async (t) => {
       ],
     },
   };
-  assert.equal((await api.json("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd)).status, 201);
+  assert.equal(
+    (await api.json("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd)).status,
+    201,
+  );
   const path = "/apis/example.com/v1/namespaces/default/widgets";
   const widget = await until("CRD served", async () => {
     const r = await api.json<KubeObject>("POST", path, {
@@ -160,7 +168,9 @@ test("kinds added by a CRD after start are collected too", async (t) => {
     kind: "Widget",
     metadata: {
       name: "part",
-      ownerReferences: [{ apiVersion: "example.com/v1", kind: "Widget", name: "w", uid: widget.metadata.uid }],
+      ownerReferences: [
+        { apiVersion: "example.com/v1", kind: "Widget", name: "w", uid: widget.metadata.uid },
+      ],
     },
   });
   assert.equal(part.status, 201);

@@ -133,8 +133,8 @@ class Collector implements GarbageCollector {
     this.nodes.set(node.uid, node);
     if (old) for (const o of old.owners) this.dependents.get(o.uid)?.delete(node.uid);
     for (const o of node.owners) {
-      let deps = this.dependents.get(o.uid);
-      if (!deps) this.dependents.set(o.uid, (deps = new Set()));
+      const deps = this.dependents.get(o.uid) ?? new Set<string>();
+      this.dependents.set(o.uid, deps);
       deps.add(node.uid);
     }
     if (!old || relevantChange(old, node)) {
@@ -315,7 +315,8 @@ class Collector implements GarbageCollector {
       if (next === undefined) return;
       const rv = Number(live.metadata.resourceVersion);
       try {
-        const finalized = next !== "delete" && next.metadata.deletionTimestamp && !next.metadata.finalizers?.length;
+        const finalized =
+          next !== "delete" && next.metadata.deletionTimestamp && !next.metadata.finalizers?.length;
         if (next === "delete" || finalized) await this.objects.delete(rt, live, rv);
         else await this.objects.update(rt, next, rv);
         return;

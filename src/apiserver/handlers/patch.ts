@@ -86,6 +86,19 @@ async function applyOnce(ctx: RequestContext, body: unknown): Promise<KubeObject
     if (ctx.info.subresource)
       throw errors.notFound({ group: ctx.rt.group, resource: ctx.rt.plural, name: ctx.info.name });
     const merged = serverSideApply(ctx.rt, { ...common, live: undefined, applied });
+    // An apply that owns no field yet still makes the object tracked; without an entry a later
+    // apply would hand every field to "before-first-apply".
+    if (!merged.metadata.managedFields?.length)
+      merged.metadata.managedFields = [
+        {
+          manager,
+          operation: "Apply",
+          apiVersion: common.apiVersion,
+          time: common.now,
+          fieldsType: "FieldsV1",
+          fieldsV1: {},
+        },
+      ];
     const obj = prepareForCreate(ctx.rt, merged, ctx.info.namespace);
     const created = await commitChange(ctx, { operation: "CREATE", obj, managedFieldsDone: true });
     ctx.res.statusCode = 201;

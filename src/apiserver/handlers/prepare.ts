@@ -21,6 +21,11 @@ export function generatedName(prefix: string): string {
   return `${prefix}${s}`;
 }
 
+/** Equal as stored: a field set to undefined is the same as an absent one. */
+export function sameJson(a: unknown, b: unknown): boolean {
+  return isDeepStrictEqual(JSON.parse(JSON.stringify(a ?? null)), JSON.parse(JSON.stringify(b ?? null)));
+}
+
 /** Everything but metadata and status: what generation tracks. */
 function specOf(obj: KubeObject): Record<string, unknown> {
   const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = obj;
@@ -50,7 +55,8 @@ export function prepareForUpdate(rt: ResourceType, obj: KubeObject, old: KubeObj
   const o = old.metadata;
   m.uid = o.uid;
   m.creationTimestamp = o.creationTimestamp;
-  m.namespace = o.namespace;
+  if (o.namespace === undefined) delete m.namespace;
+  else m.namespace = o.namespace;
   if (o.deletionTimestamp) {
     m.deletionTimestamp = o.deletionTimestamp;
     m.deletionGracePeriodSeconds = o.deletionGracePeriodSeconds;
@@ -72,7 +78,7 @@ export function prepareForUpdate(rt: ResourceType, obj: KubeObject, old: KubeObj
     if (old.status === undefined) delete out.status;
     else out.status = old.status;
   }
-  m.generation = isDeepStrictEqual(specOf(out), specOf(old)) ? (o.generation ?? 1) : (o.generation ?? 1) + 1;
+  m.generation = sameJson(specOf(out), specOf(old)) ? (o.generation ?? 1) : (o.generation ?? 1) + 1;
   return out;
 }
 
@@ -94,5 +100,5 @@ export function unchanged(a: KubeObject, b: KubeObject): boolean {
       managedFields: o.metadata.managedFields?.map((f) => ({ ...f, time: undefined })),
     },
   });
-  return isDeepStrictEqual(strip(a), strip(b));
+  return sameJson(strip(a), strip(b));
 }

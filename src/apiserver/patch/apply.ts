@@ -168,7 +168,23 @@ export function serverSideApply(o: ApplyOptions): KubeObject {
     time: unchanged ? previous.time : o.now,
     set,
   });
-  return setManagedFields(merged as KubeObject, next);
+  const result = setManagedFields(merged as KubeObject, next);
+  // An applier that owns nothing yet (say, a Namespace given only a name) still leaves its entry,
+  // so the object stays tracked and a re-apply is a no-op instead of a "before-first-apply" takeover.
+  if (set.size === 0 && !result.metadata.managedFields?.length) {
+    const entry = next.get(id)!;
+    result.metadata.managedFields = [
+      {
+        manager: entry.manager,
+        operation: "Apply",
+        apiVersion: entry.apiVersion,
+        time: entry.time,
+        fieldsType: "FieldsV1",
+        fieldsV1: {},
+      },
+    ];
+  }
+  return result;
 }
 
 const sameSet = (a: FieldSet, b: FieldSet) => a.size === b.size && [...a].every((k) => b.has(k));

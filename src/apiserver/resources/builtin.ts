@@ -1,6 +1,6 @@
 // The Kubernetes kinds every server knows without a CRD: the groups a real cluster serves.
 // The hub stores them as templates; the simulator serves them as a cluster would.
-import { ALL_VERBS, type ResourceType } from "./resource-type.ts";
+import { ALL_VERBS, type ResourceHooks, type ResourceType } from "./resource-type.ts";
 
 interface Entry {
   kind: string;
@@ -106,6 +106,20 @@ export function pluralize(kind: string): string {
   return `${lower}s`;
 }
 
+/** Kubernetes' defaulting that every server applies, hub and simulator alike. */
+const builtinHooks: Record<string, ResourceHooks> = {
+  "/Namespace": {
+    default(obj) {
+      const name = obj.metadata.name;
+      if (name) obj.metadata.labels = { ...obj.metadata.labels, "kubernetes.io/metadata.name": name };
+      const spec = (obj.spec ?? {}) as { finalizers?: string[] };
+      obj.spec = { ...spec, finalizers: spec.finalizers ?? ["kubernetes"] };
+      const status = (obj.status ?? {}) as { phase?: string };
+      obj.status = { ...status, phase: status.phase ?? "Active" };
+    },
+  },
+};
+
 export function builtinResourceTypes(): ResourceType[] {
   const out: ResourceType[] = [];
   for (const [gv, entries] of Object.entries(groups)) {
@@ -127,6 +141,7 @@ export function builtinResourceTypes(): ResourceType[] {
         nameIsLabel: e.nameIsLabel,
         builtin: true,
         selectableFields: e.selectableFields,
+        hooks: builtinHooks[`${group}/${e.kind}`],
         source: "builtin",
       });
     }
