@@ -1,0 +1,118 @@
+// Runs the real kubectl (/usr/bin/kubectl) against a hub with KUBECONFIG set, one-shot or as a
+// long-running watch. Each kubeconfig gets its own discovery cache (beside the kubeconfig), so
+// one test's CRDs or a previous hub on the same port never leak into another's discovery.
+import { spawn } from "node:child_process";
+import { dirname, join } from "node:path";
+
+export const KUBECTL = process.env.KUBECTL ?? "/usr/bin/kubectl";
+
+export interface KubectlResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface KubectlOptions {
+  kubeconfig: string;
+  /** Written to kubectl's stdin (for `-f -`); stdin is closed either way so nothing prompts. */
+  input?: string;
+  timeoutMs?: number;
+}
+
+function kubectlEnv(kubeconfig: string): NodeJS.ProcessEnv {
+  return { ...process.env, KUBECONFIG: kubeconfig };
+}
+
+function cacheFlag(kubeconfig: string): string {
+  return `--cache-dir=${join(dirname(kubeconfig), ".kube-cache")}`;
+}
+
+/** Runs kubectl to completion; never throws on a non-zero exit (tests assert on it). */
+export function kubectl(args: string[], opts: KubectlOptions): Promise<KubectlResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(KUBECTL, [cacheFlag(opts.kubeconfig), ...args], {
+      env: kubectlEnv(opts.kubeconfig),
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    const timeoutMs = opts.timeoutMs ?? 30_000;
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`kubectl ${args.join(" ")} did not finish in ${timeoutMs} ms\n${stdout}\n${stderr}`));
+    }, timeoutMs);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin.end(opts.input ?? "");
+  });
+}
+
+/** kubectl that must succeed: returns stdout, or throws with everything kubectl printed. */
+export async function kubectlOk(args: string[], opts: KubectlOptions): Promise<string> {
+  const r = await kubectl(args, opts);
+  if (r.code !== 0)
+    throw new Error(`kubectl ${args.join(" ")} exited ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
+  return r.stdout;
+}
+
+export interface KubectlWatch {
+  /** Lines printed so far. */
+  lines(): string[];
+  /** Resolves with the first line (so far or later) matching pred. */
+  waitForLine(pred: (line: string) => boolean, timeoutMs?: number): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** Starts a long-running kubectl (e.g. `get -w`) and collects its output lines. */
+export function kubectlWatch(args: string[], opts: KubectlOptions): KubectlWatch {
+  const child = spawn(KUBECTL, [cacheFlag(opts.kubeconfig), ...args], {
+    env: kubectlEnv(opts.kubeconfig),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  const listeners = new Set<() => void>();
+  child.stdout.setEncoding("utf8").on("data", (d: string) => {
+    stdout += d;
+    for (const l of listeners) l();
+  });
+  child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+  const closed = new Promise<void>((r) => child.once("close", () => r()));
+  const lines = () => stdout.split("\n").filter((l) => l.trim() !== "");
+  return {
+    lines,
+    waitForLine(pred, timeoutMs = 10_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const hit = lines().find(pred);
+          if (hit === undefined) return;
+          done();
+          resolve(hit);
+        };
+        const timer = setTimeout(() => {
+          done();
+          reject(
+            new Error(
+              `kubectl ${args.join(" ")}: no matching line in ${timeoutMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`,
+            ),
+          );
+        }, timeoutMs);
+        const done = () => {
+          clearTimeout(timer);
+          listeners.delete(check);
+        };
+        listeners.add(check);
+        check();
+      });
+    },
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+      await closed;
+    },
+  };
+}
