@@ -25,6 +25,7 @@ async function main(): Promise<number> {
   const hub = await startHub(opts);
   process.stdout.write(
     `MCP hub serving on ${hub.url}\n` +
+      `  agent endpoint:   ${hub.agentUrl} (mcp-agent --hub)\n` +
       `  admin kubeconfig: ${hub.kubeconfigPath}\n` +
       `  CA certificate:   ${hub.caPath}\n` +
       `  try: mcpctl --kubeconfig ${hub.kubeconfigPath} get namespaces\n` +

@@ -15,6 +15,7 @@ import { createAuthenticator } from "../apiserver/auth/authn.ts";
 import { ensurePki } from "../apiserver/auth/pki.ts";
 import { rbacAuthorizer } from "../apiserver/auth/rbac.ts";
 import { StoreRbacCache } from "../apiserver/auth/rbac-cache.ts";
+import { InternalClient } from "../apiserver/client/internal-client.ts";
 import { startCrdController } from "../apiserver/controllers/crd.ts";
 import type { Informer } from "../apiserver/controllers/informer.ts";
 import { startNamespaceController } from "../apiserver/controllers/namespace.ts";
@@ -25,7 +26,18 @@ import { ApiServer } from "../apiserver/server.ts";
 import { openSqliteStore } from "../storage/sqlite/sqlite-store.ts";
 import type { Store } from "../storage/store.ts";
 import { ensureAdminKubeconfig } from "./admin-kubeconfig.ts";
+import { handleBootstrapTokenRequest } from "./agent-endpoint/bootstrap-token.ts";
+import { startAgentEndpoint } from "./agent-endpoint/server.ts";
+import type { AgentSessions } from "./agent-endpoint/sessions.ts";
 import { bootstrapHub } from "./bootstrap.ts";
+import {
+  CredentialStore,
+  clusterJoinHandler,
+  loadEncryptionKey,
+  setClusterConditions,
+  startClusterControllers,
+} from "./clusters/index.ts";
+import { unreachableConditions } from "./clusters/status.ts";
 import { startCompaction } from "./compaction.ts";
 import type { HubOptions } from "./options.ts";
 import { handleTokenRequest } from "./token-request.ts";
@@ -33,6 +45,11 @@ import { handleTokenRequest } from "./token-request.ts";
 export interface Hub {
   url: string;
   port: number;
+  /** https://HOST:PORT of the agent endpoint (what `mcp-agent --hub` takes). */
+  agentUrl: string;
+  agentPort: number;
+  /** The agents streaming to this hub right now. */
+  agentSessions: AgentSessions;
   kubeconfigPath: string;
   caPath: string;
   store: Store;
@@ -47,7 +64,7 @@ export function hubLogger(level: string): Logger {
       level,
       base: { component: "mcp-server" },
       redact: {
-        paths: ["*.authorization", "*.token", "*.keyPem", "*.password", "*.credentials"],
+        paths: ["*.authorization", "*.token", "*.keyPem", "*.password", "*.credentials", "*.credential"],
         censor: "[redacted]",
       },
     },
@@ -62,7 +79,7 @@ export function hubResourceRegistry(): ResourceRegistry {
 export async function startHub(opts: HubOptions, log: Logger = hubLogger(opts.logLevel)): Promise<Hub> {
   await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
   const pki = await ensurePki(opts.dataDir, {
-    hosts: [opts.host, ...opts.tlsSans].filter((h) => h !== "0.0.0.0" && h !== "::"),
+    hosts: [opts.host, opts.agentHost, ...opts.tlsSans].filter((h) => h !== "0.0.0.0" && h !== "::"),
   });
   const store = await openSqliteStore({ path: join(opts.dataDir, "mcp.db"), durability: opts.durability });
   const registry = hubResourceRegistry();
@@ -79,22 +96,41 @@ export async function startHub(opts: HubOptions, log: Logger = hubLogger(opts.lo
     startNamespaceController(store, registry, log.child({ controller: "namespace" })),
   ];
   let synced = false;
+  const metricsRegistry = new Registry();
+  const client = new InternalClient(objects, registry, log.child({ component: "internal-client" }));
+  const credentials = new CredentialStore(store, await loadEncryptionKey(opts.dataDir));
+  const clusters = startClusterControllers({
+    store,
+    client,
+    credentials,
+    log: log.child({ component: "clusters" }),
+    metrics: metricsRegistry,
+    missedHeartbeats: opts.clusterMissedHeartbeats,
+  });
   const api = new ApiServer({
     store,
     registry,
     authenticator: createAuthenticator({ store }),
     authorizer: rbacAuthorizer(rbac),
     log: log.child({ component: "apiserver" }),
-    metricsRegistry: new Registry(),
+    metricsRegistry,
     kubernetesVersion: opts.kubernetesVersion,
     admission,
     audit,
     maxBodyBytes: opts.maxBodyBytes,
     bookmarkIntervalMs: opts.bookmarkIntervalMs,
     subresources: { "serviceaccounts/token": handleTokenRequest },
+    handlers: {
+      "mcp.platform/bootstraptokens": handleBootstrapTokenRequest,
+      "mcp.platform/clusterjoins": clusterJoinHandler({
+        client,
+        credentials,
+        log: log.child({ component: "cluster-join" }),
+      }),
+    },
     ready: () => synced,
   });
-  await Promise.all([rbac.ready, ...controllers.map((c) => c.synced)]);
+  await Promise.all([rbac.ready, clusters.synced, ...controllers.map((c) => c.synced)]);
   synced = true;
   const server = createServer(
     {
@@ -114,12 +150,35 @@ export async function startHub(opts: HubOptions, log: Logger = hubLogger(opts.lo
   const host = opts.host === "0.0.0.0" || opts.host === "::" ? "127.0.0.1" : opts.host;
   const url = `https://${host.includes(":") ? `[${host}]` : host}:${port}`;
   const kubeconfigPath = await ensureAdminKubeconfig(opts.dataDir, url, pki);
+  const agents = await startAgentEndpoint({
+    host: opts.agentHost,
+    port: opts.agentPort,
+    serving: pki.serving,
+    store,
+    client,
+    log: log.child({ component: "agent-endpoint" }),
+    metricsRegistry,
+    requireApproval: opts.requireApproval,
+    heartbeats: {
+      recordHeartbeat: (_c, name, observed) => clusters.recordHeartbeat(name, observed),
+      async recordUnreachable(c, name, message, now) {
+        await setClusterConditions(c, name, unreachableConditions(message), now, { log });
+      },
+    },
+  });
+  clusters.onUnjoined((name) => agents.sessions.get(name)?.goodbye(`cluster "${name}" was unjoined`));
   const compaction = startCompaction(store, opts.compactionIntervalMs, log);
-  log.info({ url, dataDir: opts.dataDir, bootstrapped: created, generated: pki.generated }, "hub serving");
+  log.info(
+    { url, agentUrl: agents.url, dataDir: opts.dataDir, bootstrapped: created, generated: pki.generated },
+    "hub serving",
+  );
 
   return {
     url,
     port,
+    agentUrl: agents.url,
+    agentPort: agents.port,
+    agentSessions: agents.sessions,
     kubeconfigPath,
     caPath: pki.paths.caCert,
     store,
@@ -127,13 +186,14 @@ export async function startHub(opts: HubOptions, log: Logger = hubLogger(opts.lo
     log,
     async close() {
       api.shutdown();
+      await agents.close();
       compaction.stop();
       const closed = new Promise<void>((r) => server.close(() => r()));
       const grace = setTimeout(() => server.closeAllConnections(), opts.shutdownGraceMs);
       server.closeIdleConnections();
       await closed;
       clearTimeout(grace);
-      await Promise.all(controllers.map((c) => c.stop()));
+      await Promise.all([clusters.stop(), ...controllers.map((c) => c.stop())]);
       await rbac.close();
       await audit?.close();
       await store.close();

@@ -18,6 +18,25 @@ export const hubFlags: FlagSpec[] = [
     description: "HOST:PORT to serve the API on (port 0 picks a free port)",
   },
   {
+    name: "agent-listen",
+    type: "string",
+    description:
+      "HOST:PORT of the agent endpoint, gRPC over TLS (default: the --listen host and the next port, 127.0.0.1:6444; with --listen port 0, a free port)",
+  },
+  {
+    name: "require-approval",
+    type: "boolean",
+    default: "false",
+    description: "registered clusters wait for `mcpctl cluster approve NAME` before the hub accepts them",
+  },
+  {
+    name: "cluster-missed-heartbeats",
+    type: "int",
+    default: "3",
+    description:
+      "heartbeats a pull cluster may miss (in units of its syncInterval) before it is Ready=Unknown",
+  },
+  {
     name: "tls-san",
     type: "list",
     default: "",
@@ -79,6 +98,11 @@ export interface HubOptions {
   dataDir: string;
   host: string;
   port: number;
+  /** The agent endpoint's address. */
+  agentHost: string;
+  agentPort: number;
+  requireApproval: boolean;
+  clusterMissedHeartbeats: number;
   tlsSans: string[];
   kubernetesVersion: string;
   logLevel: string;
@@ -93,10 +117,10 @@ export interface HubOptions {
 
 const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"];
 
-export function parseHostPort(text: string): { host: string; port: number } {
+export function parseHostPort(text: string, flag = "listen"): { host: string; port: number } {
   const m = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(text);
   const port = m ? Number(m[2]) : Number.NaN;
-  if (!m || port < 0 || port > 65535) throw new UsageError(`--listen takes HOST:PORT, got "${text}"`);
+  if (!m || port < 0 || port > 65535) throw new UsageError(`--${flag} takes HOST:PORT, got "${text}"`);
   return { host: m[1].replace(/^\[|\]$/g, ""), port };
 }
 
@@ -104,6 +128,11 @@ export function parseHostPort(text: string): { host: string; port: number } {
 export function compileHubOptions(f: Record<string, FlagValue>): HubOptions {
   const dataDir = resolve(String(f.data));
   const { host, port } = parseHostPort(String(f.listen));
+  // Derived from --listen by default, so that hubs started on port 0 (tests) never collide on 6444.
+  const agent = f["agent-listen"]
+    ? parseHostPort(String(f["agent-listen"]), "agent-listen")
+    : { host, port: port === 0 ? 0 : port + 1 };
+  if (agent.port > 65535) throw new UsageError("--listen port 65535 leaves no port for --agent-listen");
   const logLevel = String(f["log-level"]);
   if (!LOG_LEVELS.includes(logLevel))
     throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(", ")}`);
@@ -113,6 +142,8 @@ export function compileHubOptions(f: Record<string, FlagValue>): HubOptions {
   const audit = String(f["audit-log"] ?? "");
   const maxBodyBytes = f["max-body-bytes"] as number;
   if (maxBodyBytes < 1024) throw new UsageError("--max-body-bytes must be at least 1024");
+  const clusterMissedHeartbeats = f["cluster-missed-heartbeats"] as number;
+  if (clusterMissedHeartbeats < 1) throw new UsageError("--cluster-missed-heartbeats must be at least 1");
   const kubernetesVersion = String(f["kubernetes-version"]);
   if (!/^v?\d+\.\d+\.\d+/.test(kubernetesVersion))
     throw new UsageError(`--kubernetes-version must look like v1.30.0`);
@@ -120,6 +151,10 @@ export function compileHubOptions(f: Record<string, FlagValue>): HubOptions {
     dataDir,
     host,
     port,
+    agentHost: agent.host,
+    agentPort: agent.port,
+    requireApproval: f["require-approval"] === true,
+    clusterMissedHeartbeats,
     tlsSans: (f["tls-san"] as string[]) ?? [],
     kubernetesVersion,
     logLevel,

@@ -75,7 +75,7 @@ test("background deletion removes dependents (recursively) once the owner is gon
   assert.equal(shared.metadata.ownerReferences?.[0].uid, other.metadata.uid);
 });
 
-test("an object whose owner never existed is collected after the initial sync", async (t) => {
+test("an object whose owner never existed is collected", async (t) => {
   const api = await setup(t);
   await create(api, "orphaned", [
     { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "ghost", uid: "00000000-dead" } },

@@ -10,27 +10,18 @@
 import type { KubeObject, OwnerReference } from "../../apis/meta/types.ts";
 import type { Store } from "../../storage/store.ts";
 import { ApiError } from "../errors.ts";
+import { GC_FINALIZERS } from "../handlers/delete.ts";
 import { nowRfc3339 } from "../handlers/prepare.ts";
 import { ObjectStore } from "../registry/object-store.ts";
 import type { ResourceRegistry } from "../resources/registry.ts";
 import { parseApiVersion, type ResourceType } from "../resources/resource-type.ts";
 import { Informer, type InformerLogger } from "./informer.ts";
 
-const FOREGROUND = "foregroundDeletion";
-const ORPHAN = "orphan";
+const FOREGROUND = GC_FINALIZERS.Foreground!;
+const ORPHAN = GC_FINALIZERS.Orphan!;
 const MAX_BACKOFF_MS = 10_000;
 
-interface GraphNode {
-  uid: string;
-  apiVersion: string;
-  kind: string;
-  namespace?: string;
-  name: string;
-  owners: OwnerReference[];
-  deleting: boolean;
-  finalizers: string[];
-}
-
+/** solid: alive; dangling: gone; waiting: being deleted in the foreground (waits for dependents). */
 type OwnerState = "solid" | "dangling" | "waiting";
 
 export interface GarbageCollector {
@@ -47,29 +38,18 @@ export function startGarbageCollector(
   return new Collector(store, registry, log);
 }
 
-function toNode(obj: KubeObject): GraphNode {
-  const m = obj.metadata;
-  return {
-    uid: m.uid!,
-    apiVersion: obj.apiVersion,
-    kind: obj.kind,
-    namespace: m.namespace,
-    name: m.name!,
-    owners: (m.ownerReferences ?? []).filter((o) => typeof o?.uid === "string"),
-    deleting: !!m.deletionTimestamp,
-    finalizers: m.finalizers ?? [],
-  };
+/** What the collector keeps of an object: identity, ownership and deletion state. */
+function toNode(obj: KubeObject) {
+  const { uid, name, namespace, deletionTimestamp, finalizers = [], ownerReferences = [] } = obj.metadata;
+  const owners = ownerReferences.filter((o) => typeof o?.uid === "string");
+  const deleting = !!deletionTimestamp;
+  // Status-only updates (the common case) leave the signature, and so the collector, alone.
+  const signature = JSON.stringify([deleting, finalizers, owners.map((o) => [o.uid, o.blockOwnerDeletion])]);
+  const ref = { apiVersion: obj.apiVersion, kind: obj.kind, namespace, name: name! };
+  return { uid: uid!, ref, owners, deleting, finalizers, signature };
 }
 
-/** Whether a change matters to the collector (status-only updates, the common case, do not). */
-function relevantChange(a: GraphNode, b: GraphNode): boolean {
-  return (
-    a.deleting !== b.deleting ||
-    a.finalizers.join() !== b.finalizers.join() ||
-    a.owners.map((o) => `${o.uid}/${o.blockOwnerDeletion}`).join() !==
-      b.owners.map((o) => `${o.uid}/${o.blockOwnerDeletion}`).join()
-  );
-}
+type GraphNode = ReturnType<typeof toNode>;
 
 class Collector implements GarbageCollector {
   readonly synced: Promise<void>;
@@ -81,8 +61,8 @@ class Collector implements GarbageCollector {
   private readonly pending = new Set<string>();
   /** Nodes whose kind (or an owner's) the registry did not serve when last processed. */
   private readonly unresolved = new Set<string>();
-  private readonly failures = new Map<string, number>();
-  private readonly retryAt = new Map<string, number>();
+  private readonly retrying = new Set<string>();
+  private backoffMs = 25;
   private readonly informer: Informer;
   private readonly unsubscribe: () => void;
   private retryTimer?: NodeJS.Timeout;
@@ -137,7 +117,7 @@ class Collector implements GarbageCollector {
       this.dependents.set(o.uid, deps);
       deps.add(node.uid);
     }
-    if (!old || relevantChange(old, node)) {
+    if (old?.signature !== node.signature) {
       this.enqueue(node.uid);
       // An owner waiting in foreground deletion learns that a dependent changed or let go.
       for (const o of old?.owners ?? []) this.enqueue(o.uid);
@@ -176,48 +156,32 @@ class Collector implements GarbageCollector {
       this.pending.delete(uid);
       try {
         await this.process(uid);
-        this.failures.delete(uid);
+        this.backoffMs = 25;
       } catch (e) {
-        const n = (this.failures.get(uid) ?? 0) + 1;
-        this.failures.set(uid, n);
         this.log?.warn({ err: String(e), uid }, "garbage collection failed; retrying");
-        this.retryLater(uid, Math.min(MAX_BACKOFF_MS, 50 * 2 ** n));
+        this.retryLater(uid);
       }
     }
   }
 
-  private retryLater(uid: string, delayMs: number): void {
-    this.retryAt.set(uid, Date.now() + delayMs);
-    this.armRetry();
-  }
-
-  /** One timer for every retry, armed for the earliest. */
-  private armRetry(): void {
-    clearTimeout(this.retryTimer);
-    if (this.retryAt.size === 0 || this.stopped) return;
-    const next = Math.min(...this.retryAt.values());
-    this.retryTimer = setTimeout(
-      () => {
-        const now = Date.now();
-        for (const [uid, at] of this.retryAt)
-          if (at <= now) {
-            this.retryAt.delete(uid);
-            this.enqueue(uid);
-          }
-        this.armRetry();
-      },
-      Math.max(0, next - Date.now()),
-    );
+  /** Failed items wait together on one timer, backing off while failures continue. */
+  private retryLater(uid: string): void {
+    this.retrying.add(uid);
+    if (this.retryTimer || this.stopped) return;
+    this.backoffMs = Math.min(MAX_BACKOFF_MS, this.backoffMs * 2);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      const uids = [...this.retrying];
+      this.retrying.clear();
+      for (const u of uids) this.enqueue(u);
+    }, this.backoffMs);
     this.retryTimer.unref();
   }
 
   private liveDependents(uid: string): GraphNode[] {
-    const out: GraphNode[] = [];
-    for (const d of this.dependents.get(uid) ?? []) {
-      const node = this.nodes.get(d);
-      if (node?.owners.some((o) => o.uid === uid)) out.push(node);
-    }
-    return out;
+    return [...(this.dependents.get(uid) ?? [])]
+      .map((d) => this.nodes.get(d))
+      .filter((n): n is GraphNode => !!n?.owners.some((o) => o.uid === uid));
   }
 
   private async process(uid: string): Promise<void> {
@@ -238,23 +202,17 @@ class Collector implements GarbageCollector {
       return;
     }
     if (node.owners.length === 0) return;
-    const states = new Map<OwnerState, OwnerReference[]>([
-      ["solid", []],
-      ["dangling", []],
-      ["waiting", []],
-    ]);
-    for (const o of node.owners) states.get(await this.ownerState(node, o))!.push(o);
-    const solid = states.get("solid")!;
-    const dangling = states.get("dangling")!;
-    const waiting = states.get("waiting")!;
+    const states = await Promise.all(node.owners.map((o) => this.ownerState(node, o)));
+    const having = (state: OwnerState) => node.owners.filter((_, i) => states[i] === state);
+    const [solid, dangling, waiting] = [having("solid"), having("dangling"), having("waiting")];
     if (solid.length > 0) {
       // A live owner keeps the object; references to owners that are gone (or leaving) go.
       const gone = [...dangling, ...waiting].map((o) => o.uid);
       if (gone.length > 0) await this.dropOwners(node, gone);
-    } else if (waiting.length > 0 && this.liveDependents(uid).length > 0) {
-      await this.deleteNode(node, FOREGROUND);
     } else {
-      await this.deleteNode(node, undefined);
+      // Owners all gone or leaving: so is the object (in the foreground too if it owns others).
+      const foreground = waiting.length > 0 && this.liveDependents(uid).length > 0;
+      await this.deleteNode(node, foreground ? FOREGROUND : undefined);
     }
   }
 
@@ -265,7 +223,7 @@ class Collector implements GarbageCollector {
     // (the informer may lag a write that just created the owner).
     const rt = this.typeOf(ref.apiVersion, ref.kind);
     if (!rt) return "dangling";
-    const live = await this.objects.tryGet(rt, rt.namespaced ? dependent.namespace : undefined, ref.name);
+    const live = await this.objects.tryGet(rt, rt.namespaced ? dependent.ref.namespace : undefined, ref.name);
     return live?.metadata.uid === ref.uid ? "solid" : "dangling";
   }
 
@@ -303,22 +261,21 @@ class Collector implements GarbageCollector {
     node: GraphNode,
     fn: (live: KubeObject) => KubeObject | "delete" | undefined,
   ): Promise<void> {
-    const rt = this.typeOf(node.apiVersion, node.kind);
+    const rt = this.typeOf(node.ref.apiVersion, node.ref.kind);
     if (!rt) {
       this.unresolved.add(node.uid);
       return;
     }
     for (let attempt = 0; ; attempt++) {
-      const live = await this.objects.tryGet(rt, node.namespace, node.name);
+      const live = await this.objects.tryGet(rt, node.ref.namespace, node.ref.name);
       if (!live || live.metadata.uid !== node.uid) return;
       const next = fn(structuredClone(live));
       if (next === undefined) return;
       const rv = Number(live.metadata.resourceVersion);
       try {
-        const finalized =
-          next !== "delete" && next.metadata.deletionTimestamp && !next.metadata.finalizers?.length;
-        if (next === "delete" || finalized) await this.objects.delete(rt, live, rv);
-        else await this.objects.update(rt, next, rv);
+        const gone =
+          next === "delete" || (next.metadata.deletionTimestamp && !next.metadata.finalizers?.length);
+        await (gone ? this.objects.delete(rt, live, rv) : this.objects.update(rt, next as KubeObject, rv));
         return;
       } catch (e) {
         if (e instanceof ApiError && e.reason === "NotFound") return;

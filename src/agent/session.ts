@@ -1,0 +1,135 @@
+// One Connect stream from Hello to its end: waits for the hub's Welcome, then sends a Heartbeat
+// with the member's observed status every sync interval (never two collections at once; a slow
+// collection delays the next beat rather than piling up), and follows later Welcomes (approval,
+// a new interval). It resolves with how the stream ended, for the agent's loop to act on.
+import { status } from "@grpc/grpc-js";
+import type { Logger } from "pino";
+import type { HubMessage, Welcome } from "../apis/agent/v1/protocol.ts";
+import { MCP_VERSION } from "../cli/version.ts";
+import { unreachableReport } from "./heartbeat.ts";
+import { type ConnectStream, grpcCode, type HubClient } from "./hub-client.ts";
+
+/** Collects the member's status; throws when the member cannot be read (the session reports that). */
+export type Collector = (signal: AbortSignal) => Promise<object>;
+
+export type SessionEnd =
+  /** The hub unjoined this cluster. */
+  | { kind: "goodbye"; reason: string }
+  /** The agent is stopping. */
+  | { kind: "stopped" }
+  /** The hub refuses the credential: retrying cannot help. */
+  | { kind: "rejected"; code: status; message: string }
+  /** The stream broke (hub restart, network): reconnect. healthyMs: how long it had been welcomed. */
+  | { kind: "lost"; message: string; healthyMs: number };
+
+export interface SessionOptions {
+  client: HubClient;
+  credential: string;
+  clusterName: string;
+  collect: Collector;
+  log: Logger;
+  signal: AbortSignal;
+}
+
+const FATAL = new Set<status>([status.UNAUTHENTICATED, status.PERMISSION_DENIED]);
+
+export function runSession(opts: SessionOptions): Promise<SessionEnd> {
+  const { log, signal } = opts;
+  return new Promise<SessionEnd>((resolve) => {
+    const call: ConnectStream = opts.client.connect(opts.credential);
+    let welcome: Welcome | undefined;
+    let welcomedAt = 0;
+    let timer: NodeJS.Timeout | undefined;
+    let beating = false;
+    let ended = false;
+    const collecting = new AbortController();
+    const collect = safeCollector(opts.collect, log);
+
+    const finish = (end: SessionEnd) => {
+      if (ended) return;
+      ended = true;
+      clearTimeout(timer);
+      collecting.abort();
+      signal.removeEventListener("abort", onAbort);
+      call.cancel();
+      resolve(end);
+    };
+    const onAbort = () => finish({ kind: "stopped" });
+    signal.addEventListener("abort", onAbort, { once: true });
+
+    const beat = async () => {
+      timer = undefined;
+      if (ended || !welcome || welcome.pending_approval || beating) return;
+      beating = true;
+      const started = Date.now();
+      const observed = await collect(collecting.signal);
+      beating = false;
+      if (ended || !welcome || welcome.pending_approval) return;
+      call.write({
+        heartbeat: { status_json: JSON.stringify(observed), observed_at: new Date().toISOString() },
+      });
+      schedule(Math.max(0, welcome.sync_interval_ms - (Date.now() - started)));
+    };
+    const schedule = (ms: number) => {
+      clearTimeout(timer);
+      timer = setTimeout(() => void beat(), ms);
+    };
+
+    call.on("data", (msg: HubMessage) => {
+      if (msg.body === "welcome") {
+        const first = welcome === undefined;
+        welcome = msg.welcome;
+        if (first) welcomedAt = Date.now();
+        log[first ? "info" : "debug"](
+          { syncIntervalMs: welcome.sync_interval_ms, pendingApproval: welcome.pending_approval },
+          first ? "connected to the hub" : "new welcome from the hub",
+        );
+        if (welcome.pending_approval) log.info("waiting for the hub to approve this cluster");
+        // A changed interval or a fresh approval takes effect now rather than after the old interval.
+        if (!beating) schedule(0);
+      } else if (msg.body === "goodbye") {
+        finish({ kind: "goodbye", reason: msg.goodbye.reason });
+      } else {
+        // Work and commands arrive in later milestones; an agent that does not know them yet ignores them.
+        log.debug({ message: msg.body }, "hub message ignored");
+      }
+    });
+    call.on("error", (e: Error) => {
+      const code = grpcCode(e);
+      const message = (e as { details?: string }).details || e.message;
+      if (code !== undefined && FATAL.has(code)) finish({ kind: "rejected", code, message });
+      else finish({ kind: "lost", message, healthyMs: welcomedAt ? Date.now() - welcomedAt : 0 });
+    });
+    call.on("end", () =>
+      finish({
+        kind: "lost",
+        message: "the hub closed the stream",
+        healthyMs: welcomedAt ? Date.now() - welcomedAt : 0,
+      }),
+    );
+    call.write({ hello: { cluster_name: opts.clusterName, agent_version: MCP_VERSION, acked_revision: 0 } });
+  });
+}
+
+/**
+ * Collects, turning a failure (the member's apiserver unreachable, a rejected credential) into the
+ * heartbeat that reports it: the hub marks the cluster Reachable=False instead of hearing nothing.
+ * Logged when the outcome changes, not on every beat.
+ */
+function safeCollector(collect: Collector, log: Logger): (signal: AbortSignal) => Promise<object> {
+  let failing = false;
+  return async (signal) => {
+    try {
+      const observed = await collect(signal);
+      if (failing) log.info("the member cluster answers again");
+      failing = false;
+      return observed;
+    } catch (e) {
+      const report = unreachableReport(e);
+      if (!failing)
+        log.warn({ err: report.unreachable.message }, "cannot collect the member cluster's status");
+      failing = true;
+      return report;
+    }
+  };
+}

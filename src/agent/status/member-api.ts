@@ -1,0 +1,153 @@
+// The typed clients (@kubernetes/client-node 2.x) a status collection uses against one member
+// kube-apiserver, and how their failures read. client-node opens a fresh connection pool for
+// every request; here all requests of one collection share the first pool (one TLS handshake per
+// concurrent request, not per call), each request gets a deadline, and close() releases the
+// sockets at once instead of leaving them to idle out.
+//
+// Errors are sorted into what callers act on: the apiserver cannot be reached or its certificate
+// not verified (the cluster is unreachable), the credential is rejected, or one request was
+// refused (403/404: that field is unknown, the rest of the status still counts).
+import {
+  ApiException,
+  AppsV1Api,
+  CoreV1Api,
+  createConfiguration,
+  type KubeConfig,
+  type RequestContext,
+  type SecurityAuthentication,
+  ServerConfiguration,
+  VersionApi,
+} from "@kubernetes/client-node";
+
+type Dispatcher = NonNullable<ReturnType<RequestContext["getDispatcher"]>>;
+
+export interface MemberApi {
+  /** The apiserver URL (for messages). */
+  server: string;
+  core: CoreV1Api;
+  apps: AppsV1Api;
+  version: VersionApi;
+  /** Closes the shared connections. */
+  close(): Promise<void>;
+}
+
+export interface MemberApiOptions {
+  /** Deadline of each request. */
+  timeoutMs: number;
+  /** Aborts every request (e.g. the agent is stopping). */
+  signal?: AbortSignal;
+}
+
+export function memberApi(kc: KubeConfig, opts: MemberApiOptions): MemberApi {
+  const cluster = kc.getCurrentCluster();
+  if (!cluster?.server) throw new Error("the kubeconfig has no current cluster with a server URL");
+  let shared: Dispatcher | undefined;
+  const auth: SecurityAuthentication = {
+    getName: () => "kubeconfig with a shared connection pool",
+    async applySecurityAuthentication(ctx: RequestContext) {
+      await kc.applySecurityAuthentication(ctx);
+      // The pool kc just made has no connections yet; dropping it costs nothing.
+      const made = ctx.getDispatcher();
+      if (made && !shared) shared = made;
+      else if (made && shared) ctx.setDispatcher(shared);
+      const deadline = AbortSignal.timeout(opts.timeoutMs);
+      ctx.setSignal(opts.signal ? AbortSignal.any([opts.signal, deadline]) : deadline);
+    },
+  };
+  const server = cluster.server.replace(/\/+$/, "");
+  const config = createConfiguration({
+    baseServer: new ServerConfiguration(server, {}),
+    authMethods: { default: auth },
+  });
+  return {
+    server,
+    core: new CoreV1Api(config),
+    apps: new AppsV1Api(config),
+    version: new VersionApi(config),
+    async close() {
+      const d = shared;
+      shared = undefined;
+      await d?.close().catch(() => d.destroy());
+    },
+  };
+}
+
+export type FailureKind =
+  /** The certificate chain could not be verified with the CA given. */
+  | "tls"
+  /** No answer: refused, reset, unknown host, or the deadline passed. */
+  | "network"
+  | "unauthorized"
+  | "forbidden"
+  | "notFound"
+  /** Any other HTTP error status. */
+  | "http";
+
+export interface RequestFailure {
+  kind: FailureKind;
+  /** HTTP status, when the apiserver answered. */
+  status?: number;
+  /** One line, safe to show and log (never carries a credential). */
+  detail: string;
+}
+
+const UNKNOWN_AUTHORITY = new Set([
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_SIGNATURE_FAILURE",
+  "CERT_UNTRUSTED",
+]);
+
+const NETWORK: Record<string, string> = {
+  ECONNREFUSED: "connection refused",
+  ECONNRESET: "connection reset by peer",
+  ENOTFOUND: "no such host",
+  EAI_AGAIN: "temporary failure in name resolution",
+  EHOSTUNREACH: "no route to host",
+  ENETUNREACH: "network is unreachable",
+  ETIMEDOUT: "i/o timeout",
+  UND_ERR_CONNECT_TIMEOUT: "connect timeout",
+  UND_ERR_SOCKET: "the connection was closed",
+};
+
+/** Sorts a thrown client-node / fetch error into a kind and a one-line, Go-like detail. */
+export function classifyFailure(err: unknown): RequestFailure {
+  if (err instanceof ApiException) {
+    const status = err.code;
+    const kind: FailureKind =
+      status === 401 ? "unauthorized" : status === 403 ? "forbidden" : status === 404 ? "notFound" : "http";
+    return { kind, status, detail: `HTTP ${status}${statusMessage(err.body)}` };
+  }
+  if (err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError"))
+    return { kind: "network", detail: `the request timed out (${err.message})` };
+  // fetch wraps the socket error: TypeError("fetch failed", { cause }).
+  const cause = (err as { cause?: unknown })?.cause ?? err;
+  const code = String((cause as { code?: unknown })?.code ?? "");
+  // Node appends advice about --use-system-ca to verification errors; it does not apply here.
+  const message = (cause instanceof Error ? cause.message : String(cause)).split("; if the root CA")[0];
+  if (UNKNOWN_AUTHORITY.has(code))
+    return { kind: "tls", detail: `x509: certificate signed by unknown authority (${message})` };
+  if (code === "ERR_TLS_CERT_ALTNAME_INVALID")
+    return { kind: "tls", detail: `x509: certificate is not valid for this host (${message})` };
+  if (code === "CERT_HAS_EXPIRED" || code === "CERT_NOT_YET_VALID")
+    return { kind: "tls", detail: `x509: certificate has expired or is not yet valid (${message})` };
+  if (code in NETWORK) return { kind: "network", detail: `${NETWORK[code]} (${message})` };
+  return { kind: "network", detail: message || "the request failed" };
+}
+
+/** The `message` of a Kubernetes Status body, when there is one. */
+function statusMessage(body: unknown): string {
+  let parsed = body;
+  if (typeof body === "string") {
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return "";
+    }
+  }
+  const message = (parsed as { message?: unknown } | undefined)?.message;
+  return typeof message === "string" && message ? `: ${message.slice(0, 300)}` : "";
+}

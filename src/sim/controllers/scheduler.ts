@@ -1,0 +1,157 @@
+// The simulated kube-scheduler: binds each Pending pod without spec.nodeName (and for the
+// default scheduler) to a node that passes the filters in scheduling.ts, preferring the least
+// allocated node so replicas spread. A pod that fits nowhere gets PodScheduled=False/Unschedulable
+// with Kubernetes' message and waits: it is retried when a node changes in a way that matters or
+// when a bound pod goes away (freeing resources), never on a timer.
+import type { KubeObject } from "../../apis/meta/types.ts";
+import { type Controller, type ControllerEnv, mutate, newQueue, writeStatus } from "./env.ts";
+import {
+  isPodTerminal,
+  isTerminating,
+  keyOf,
+  now,
+  podSpec,
+  podStatus,
+  setCondition,
+  splitKey,
+} from "./objects.ts";
+import {
+  allocatable,
+  filterNode,
+  isNodeReady,
+  nodeSpec,
+  podRequests,
+  type Resources,
+  unschedulableMessage,
+} from "./scheduling.ts";
+
+const DEFAULT_SCHEDULER = "default-scheduler";
+/** Used only to score, as kube-scheduler does for pods that request nothing. */
+const NON_ZERO = { cpu: 0.1, memory: 200 * 2 ** 20 };
+
+function wantsScheduling(pod: KubeObject): boolean {
+  const spec = podSpec(pod);
+  return (
+    !spec.nodeName &&
+    !isTerminating(pod) &&
+    !isPodTerminal(pod) &&
+    (spec.schedulerName ?? DEFAULT_SCHEDULER) === DEFAULT_SCHEDULER &&
+    (spec.schedulingGates?.length ?? 0) === 0
+  );
+}
+
+/** What the scheduler looks at on a node (heartbeats change nothing here). */
+function schedulingView(node: KubeObject, env: ControllerEnv): string {
+  return JSON.stringify([
+    node.metadata.labels,
+    nodeSpec(node),
+    allocatable(node),
+    isNodeReady(node, env.faults),
+  ]);
+}
+
+/** Cached pods are never changed in place, so their requests are parsed once. */
+const requestCache = new WeakMap<KubeObject, Resources>();
+function requestsOf(pod: KubeObject): Resources {
+  const r = requestCache.get(pod) ?? podRequests(podSpec(pod));
+  requestCache.set(pod, r);
+  return r;
+}
+
+export function startScheduler(env: ControllerEnv): Controller {
+  const { cache } = env;
+  /** Pods that fit nowhere, retried together when something changes. */
+  const waiting = new Set<string>();
+  const retryWaiting = () => {
+    for (const key of waiting) queue.add(key);
+  };
+
+  const usage = (): Map<string, Resources> => {
+    const out = new Map<string, Resources>();
+    for (const node of cache.nodes.list()) {
+      const used: Resources = { pods: 0 };
+      for (const pod of cache.pods.byIndex("node", node.metadata.name!)) {
+        if (isPodTerminal(pod)) continue;
+        used.pods++;
+        for (const [k, v] of Object.entries(requestsOf(pod))) used[k] = (used[k] ?? 0) + v;
+      }
+      out.set(node.metadata.name!, used);
+    }
+    return out;
+  };
+
+  const score = (node: KubeObject, used: Resources, requests: Resources): number => {
+    const free = allocatable(node);
+    let s = 0;
+    for (const r of ["cpu", "memory"] as const) {
+      const cap = free[r];
+      if (!cap || !Number.isFinite(cap)) continue;
+      const want = (used[r] ?? 0) + Math.max(requests[r] ?? 0, NON_ZERO[r]);
+      s += (cap - want) / cap;
+    }
+    return s - (used.pods ?? 0) / 1000;
+  };
+
+  const schedule = async (key: string): Promise<void> => {
+    const { namespace, name } = splitKey(key);
+    const pod = cache.pods.get(namespace, name);
+    if (!pod || !wantsScheduling(pod)) {
+      waiting.delete(key);
+      return;
+    }
+    const spec = podSpec(pod);
+    const requests = requestsOf(pod);
+    const nodes = cache.nodes.list();
+    const used = usage();
+    const reasons = new Map<string, number>();
+    let best: { node: KubeObject; score: number } | undefined;
+    for (const node of nodes) {
+      const u = used.get(node.metadata.name!) ?? { pods: 0 };
+      const why = filterNode(spec, node, env.faults, u, requests);
+      for (const r of why) reasons.set(r, (reasons.get(r) ?? 0) + 1);
+      if (why.length > 0) continue;
+      const s = score(node, u, requests);
+      if (!best || s > best.score || (s === best.score && node.metadata.name! < best.node.metadata.name!))
+        best = { node, score: s };
+    }
+    if (!best) {
+      waiting.add(key);
+      const status = podStatus(pod);
+      await writeStatus(env, pod, {
+        ...status,
+        phase: "Pending",
+        conditions: setCondition(status.conditions, {
+          type: "PodScheduled",
+          status: "False",
+          reason: "Unschedulable",
+          message: unschedulableMessage(nodes.length, reasons),
+          lastProbeTime: null,
+          lastTransitionTime: now(),
+        }),
+      });
+      return;
+    }
+    waiting.delete(key);
+    const nodeName = best.node.metadata.name!;
+    await mutate(env, pod, (cur) => {
+      if (podSpec(cur).nodeName) return undefined;
+      cur.spec = { ...podSpec(cur), nodeName };
+      return cur;
+    });
+  };
+
+  const queue = newQueue(env, "scheduler", schedule);
+  cache.pods.on((pod, old, deleted) => {
+    const key = keyOf(pod);
+    if (deleted || isPodTerminal(pod)) {
+      waiting.delete(key);
+      // A bound pod that stops holding resources may let a waiting pod fit.
+      if (podSpec(pod).nodeName && (deleted || !old || !isPodTerminal(old))) retryWaiting();
+    } else if (wantsScheduling(pod) && !waiting.has(key)) queue.add(key);
+  });
+  cache.nodes.on((node, old, deleted) => {
+    if (deleted) return;
+    if (!old || schedulingView(old, env) !== schedulingView(node, env)) retryWaiting();
+  });
+  return { name: "scheduler", queue, resync: retryWaiting };
+}

@@ -1,0 +1,26 @@
+// Defaulting of core/v1 kinds besides Pods and Services: Namespaces (name label, the kubernetes
+// finalizer, phase Active), Secrets (Opaque), Endpoints ports (TCP), Nodes (allocatable).
+import type { KubeObject } from "../../apis/meta/types.ts";
+import { child, isRec, type Rec, records, setDefault, setDefaultString } from "./util.ts";
+
+export function defaultNamespace(obj: KubeObject): void {
+  if (obj.metadata.name)
+    obj.metadata.labels = { ...obj.metadata.labels, "kubernetes.io/metadata.name": obj.metadata.name };
+  const spec = child(obj as Rec, "spec");
+  setDefault(spec, "finalizers", ["kubernetes"]);
+  setDefaultString(child(obj as Rec, "status"), "phase", "Active");
+}
+
+export function defaultSecret(obj: KubeObject): void {
+  setDefaultString(obj as Rec, "type", "Opaque");
+}
+
+export function defaultEndpoints(obj: KubeObject): void {
+  for (const subset of records((obj as Rec).subsets))
+    for (const p of records(subset.ports)) setDefaultString(p, "protocol", "TCP");
+}
+
+export function defaultNode(obj: KubeObject): void {
+  const status = (obj as Rec).status;
+  if (isRec(status) && isRec(status.capacity)) setDefault(status, "allocatable", { ...status.capacity });
+}
