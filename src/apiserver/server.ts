@@ -18,7 +18,7 @@ import {
   apiVersions,
   versionInfo,
 } from "./discovery/discovery.ts";
-import { openApiDocument, openApiIndex } from "./discovery/openapi.ts";
+import { openApiDocument, openApiIndex, openApiV2 } from "./discovery/openapi.ts";
 import { ApiError, asApiError, errors } from "./errors.ts";
 import type { RequestContext, ServerDeps } from "./handlers/context.ts";
 import { routeResource } from "./handlers/route.ts";
@@ -90,11 +90,18 @@ export class ApiServer {
 
   /** The request listener for node:http / node:https servers. */
   handle = (req: IncomingMessage, res: ServerResponse): void => {
-    void this.serve(req, res);
+    // Nothing may escape a request: an unhandled rejection would take the whole server down.
+    this.serve(req, res).catch((e) => {
+      this.opts.log.error({ err: e }, "request bookkeeping failed");
+      if (!res.headersSent) writeError(res, asApiError(e));
+      else res.destroy();
+    });
   };
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
+    // Read now: once the response is sent the socket may already be gone.
+    const sourceIP = req.socket?.remoteAddress;
     const url = new URL(req.url ?? "/", "http://local");
     const info = parseRequestInfo(req.method ?? "GET", url.pathname, url.searchParams);
     let user: UserInfo = anonymous;
@@ -135,7 +142,7 @@ export class ApiServer {
         ...(info.name ? { name: info.name } : {}),
         code: res.statusCode,
         latencyMs: Math.round(latency * 100) / 100,
-        sourceIP: req.socket.remoteAddress,
+        sourceIP,
         userAgent: req.headers["user-agent"],
       });
     }
@@ -194,6 +201,16 @@ export class ApiServer {
     if (!info.resourceRequest) {
       if (req.method !== "GET" && req.method !== "HEAD")
         throw errors.methodNotAllowed(`${req.method} is not allowed on ${url.pathname}`);
+      if (url.pathname === "/openapi/v2" && /protobuf/.test(req.headers.accept ?? "")) {
+        // We do not speak the protobuf form of Swagger 2.0; an empty message is a valid, empty
+        // document, which makes kubectl leave validation to the server (fieldValidation, v3).
+        res.writeHead(200, {
+          "content-type": "application/com.github.proto-openapi.spec.v2.v1.0+protobuf",
+          "content-length": "0",
+        });
+        res.end();
+        return;
+      }
       const doc = this.nonResourceDocument(url.pathname, info, req.headers.host ?? "");
       if (doc === undefined)
         throw new ApiError("NotFound", `the server could not find the requested resource (${url.pathname})`);
@@ -246,6 +263,7 @@ export class ApiServer {
     if (p === "/api") return apiVersions(host);
     if (p === "/apis") return apiGroupList(this.registry);
     if (p === "/openapi/v3") return this.openApiIndexCached();
+    if (p === "/openapi/v2") return openApiV2(this.registry);
     if (p.startsWith("/openapi/v3/")) {
       const parts = p.slice("/openapi/v3/".length).split("/");
       if (parts[0] === "api" && parts.length === 2) return openApiDocument(this.registry, "", parts[1]);

@@ -17,7 +17,7 @@ import { rbacAuthorizer } from "../apiserver/auth/rbac.ts";
 import { StoreRbacCache } from "../apiserver/auth/rbac-cache.ts";
 import { InternalClient } from "../apiserver/client/internal-client.ts";
 import { startCrdController } from "../apiserver/controllers/crd.ts";
-import type { Informer } from "../apiserver/controllers/informer.ts";
+import { startGarbageCollector } from "../apiserver/controllers/gc.ts";
 import { startNamespaceController } from "../apiserver/controllers/namespace.ts";
 import { ObjectStore } from "../apiserver/registry/object-store.ts";
 import { builtinResourceTypes } from "../apiserver/resources/builtin.ts";
@@ -91,9 +91,10 @@ export async function startHub(opts: HubOptions, log: Logger = hubLogger(opts.lo
     namespaceLifecycle((name) => objects.tryGet(nsType, undefined, name)),
   );
   const audit = opts.auditLogPath ? AuditLog.toFile(opts.auditLogPath) : undefined;
-  const controllers: Informer[] = [
+  const controllers: { synced: Promise<void>; stop(): Promise<void> }[] = [
     startCrdController(store, registry, log.child({ controller: "crd" })),
     startNamespaceController(store, registry, log.child({ controller: "namespace" })),
+    startGarbageCollector(store, registry, log.child({ controller: "garbage-collector" })),
   ];
   let synced = false;
   const metricsRegistry = new Registry();

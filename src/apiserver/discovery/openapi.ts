@@ -96,15 +96,64 @@ function pathsFor(t: ResourceType): Record<string, unknown> {
   return out;
 }
 
+const stringMap = { type: "object", additionalProperties: { type: "string" } };
+
+/** ObjectMeta as clients (kubectl's patch computation, explain) expect to find it. */
+const OBJECT_META = {
+  type: "object",
+  properties: {
+    name: { type: "string" },
+    generateName: { type: "string" },
+    namespace: { type: "string" },
+    uid: { type: "string" },
+    resourceVersion: { type: "string" },
+    generation: { type: "integer", format: "int64" },
+    creationTimestamp: { type: "string", format: "date-time" },
+    deletionTimestamp: { type: "string", format: "date-time" },
+    deletionGracePeriodSeconds: { type: "integer", format: "int64" },
+    labels: stringMap,
+    annotations: stringMap,
+    finalizers: { type: "array", items: { type: "string" }, "x-kubernetes-list-type": "set" },
+    ownerReferences: {
+      type: "array",
+      items: { type: "object", "x-kubernetes-preserve-unknown-fields": true },
+    },
+    managedFields: { type: "array", items: { type: "object", "x-kubernetes-preserve-unknown-fields": true } },
+  },
+};
+
 function schemaFor(t: ResourceType): Record<string, unknown> {
   const gvk = [{ group: t.group, version: t.version, kind: t.kind }];
-  if (t.schema) return { ...t.schema, "x-kubernetes-group-version-kind": gvk };
+  const own = (t.schema ?? {}) as { properties?: Record<string, unknown> };
   return {
     type: "object",
-    description: `${t.kind} (${apiVersionOf(t)}), stored as given`,
-    "x-kubernetes-preserve-unknown-fields": true,
-    "x-kubernetes-group-version-kind": gvk,
+    // Kinds stored as given keep whatever fields they carry.
+    ...(t.schema
+      ? t.schema
+      : {
+          "x-kubernetes-preserve-unknown-fields": true,
+          description: `${t.kind} (${apiVersionOf(t)}), stored as given`,
+        }),
+    properties: {
+      ...own.properties,
+      apiVersion: { type: "string" },
+      kind: { type: "string" },
+      metadata: OBJECT_META,
+    },
+    // Only a kind with a real schema claims its GVK: for the others kubectl then computes
+    // client-side apply patches from its own built-in type knowledge instead of this document.
+    ...(t.schema ? { "x-kubernetes-group-version-kind": gvk } : {}),
   };
+}
+
+/**
+ * /openapi/v2: the kinds' definitions in Swagger 2.0 form. kubectl falls back to it to validate
+ * kinds missing from v3; an unknown kind is then reported as "no matches for kind".
+ */
+export function openApiV2(registry: ResourceRegistry) {
+  const definitions: Record<string, unknown> = {};
+  for (const t of registry.all()) definitions[schemaName(t)] = schemaFor(t);
+  return { swagger: "2.0", info: { title: "MCP", version: "v1" }, paths: {}, definitions };
 }
 
 export function openApiDocument(registry: ResourceRegistry, group: string, version: string) {

@@ -82,6 +82,8 @@ export async function handleWatch(ctx: RequestContext): Promise<void> {
   const stop = () => ac.abort();
   req.on("close", stop);
   deps.shutdown.addEventListener("abort", stop, { once: true });
+  // A watch opened after shutdown began would never hear the abort event.
+  if (deps.shutdown.aborted) ac.abort();
   const timer =
     timeoutSeconds && Number(timeoutSeconds) > 0
       ? setTimeout(stop, Number(timeoutSeconds) * 1000)
@@ -104,6 +106,7 @@ export async function handleWatch(ctx: RequestContext): Promise<void> {
       const { list, revision } = await listObjects(ctx, filter);
       for (const o of list.items)
         await write(`{"type":"ADDED","object":${JSON.stringify(renderWatchObject(ctx, o))}}`);
+      deps.metrics.watchEvents.inc({ resource });
       lastRv = revision;
     }
     if (bookmarks)

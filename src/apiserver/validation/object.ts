@@ -3,6 +3,7 @@
 import type { KubeObject } from "../../apis/meta/types.ts";
 import { errors, type StatusCause } from "../errors.ts";
 import type { ResourceType } from "../resources/resource-type.ts";
+import { builtinTypeSchema } from "./builtin-types.ts";
 import { annotations, dns1123Label, dns1123Subdomain, labels } from "./names.ts";
 import { validateSchema } from "./schema.ts";
 
@@ -62,8 +63,9 @@ export function validateObject(
   rt.hooks?.default?.(obj, old);
   const causes = validateMeta(rt, obj);
   const warnings: string[] = [];
-  if (rt.schema) {
-    const r = validateSchema(rt.schema, obj);
+  const schema = rt.schema ?? (rt.builtin ? builtinTypeSchema(rt.version, rt.kind) : undefined);
+  if (schema) {
+    const r = validateSchema(schema, obj);
     if (r.unknownFields.length > 0) {
       if (fieldValidation === "Strict")
         throw errors.badRequest(
