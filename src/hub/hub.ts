@@ -34,10 +34,9 @@ import {
   CredentialStore,
   clusterJoinHandler,
   loadEncryptionKey,
-  setClusterConditions,
+  recordUnreachable,
   startClusterControllers,
 } from "./clusters/index.ts";
-import { unreachableConditions } from "./clusters/status.ts";
 import { startCompaction } from "./compaction.ts";
 import type { HubOptions } from "./options.ts";
 import { handleTokenRequest } from "./token-request.ts";
@@ -163,7 +162,7 @@ export async function startHub(opts: HubOptions, log: Logger = hubLogger(opts.lo
     heartbeats: {
       recordHeartbeat: (_c, name, observed) => clusters.recordHeartbeat(name, observed),
       async recordUnreachable(c, name, message, now) {
-        await setClusterConditions(c, name, unreachableConditions(message), now, { log });
+        await recordUnreachable(c, name, message, now);
       },
     },
   });

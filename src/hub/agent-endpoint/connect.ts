@@ -12,6 +12,7 @@ import { lookupToken, type TokenRecord } from "../../apiserver/auth/tokens.ts";
 import type { InternalClient } from "../../apiserver/client/internal-client.ts";
 import { ApiError } from "../../apiserver/errors.ts";
 import type { Store } from "../../storage/store.ts";
+import { observedFromJson } from "../clusters/observed.ts";
 import { CLUSTER_AGENT_PURPOSE, clusterRef, clusterUserName, welcomeFor } from "./cluster-ref.ts";
 import { AgentCallError, bearerFrom, toGrpcStatus } from "./grpc-status.ts";
 import type { AgentEndpointMetrics } from "./metrics.ts";
@@ -133,28 +134,27 @@ async function heartbeat(deps: ConnectDeps, session: AgentSession, token: string
     return;
   }
   if (!session.accepted) return;
-  let observed: unknown;
+  let raw: unknown;
   try {
-    observed = JSON.parse(hb.status_json);
+    raw = JSON.parse(hb.status_json);
   } catch {
     throw new Error("heartbeat status_json is not JSON");
   }
-  if (typeof observed !== "object" || observed === null || Array.isArray(observed))
-    throw new Error("heartbeat status_json is not a JSON object");
-  const unreachable = asUnreachableReport(observed);
+  const unreachable = typeof raw === "object" && raw !== null ? asUnreachableReport(raw) : undefined;
+  // An observed status is validated (type-checked, size-limited): an agent's report is untrusted input.
   try {
     if (unreachable)
       await deps.heartbeats.recordUnreachable(
         deps.client,
         session.clusterName,
-        unreachable.message,
+        unreachable.message.slice(0, 1024),
         new Date(),
       );
     else
       await deps.heartbeats.recordHeartbeat(
         deps.client,
         session.clusterName,
-        observed as ObservedClusterStatus,
+        observedFromJson(hb.status_json),
         new Date(),
       );
   } catch (e) {

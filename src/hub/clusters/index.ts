@@ -23,7 +23,7 @@ export { CredentialStore, loadEncryptionKey, type MemberCredential } from "./cre
 export { recordEvent } from "./events.ts";
 export { type ClusterJoinDeps, clusterJoinHandler } from "./join.ts";
 export { ObservedStatusError, observedFromJson } from "./observed.ts";
-export { recordHeartbeat, setClusterConditions } from "./status.ts";
+export { recordHeartbeat, recordUnreachable, setClusterConditions } from "./status.ts";
 export { clusterUserName, type UnjoinListener } from "./unjoin.ts";
 
 export interface ClusterControllersOptions {

@@ -93,7 +93,7 @@ export async function setClusterConditions(
   clusterName: string,
   updates: ConditionUpdate[],
   now: Date = new Date(),
-  opts: StatusWriteOptions & { when?: (cluster: KubeObject) => boolean } = {},
+  opts: StatusWriteOptions & { when?: (cluster: KubeObject) => boolean; heartbeat?: boolean } = {},
 ): Promise<Transition[]> {
   let transitions: Transition[] = [];
   const stored = await client.mutate(
@@ -103,14 +103,26 @@ export async function setClusterConditions(
       if (opts.when && !opts.when(cluster)) return undefined;
       const status: ClusterStatusShape = { ...((cluster.status as ClusterStatusShape) ?? {}) };
       const r = applyConditions(status.conditions, updates, seconds(now), cluster.metadata.generation);
-      if (!r.changed) return undefined;
+      if (!r.changed && !opts.heartbeat) return undefined;
       transitions = r.transitions;
-      return { ...cluster, status: { ...status, conditions: r.conditions } };
+      // A heartbeat that reports a problem still proves the agent is alive.
+      const beat = opts.heartbeat ? { lastHeartbeatTime: now.toISOString() } : {};
+      return { ...cluster, status: { ...status, ...beat, conditions: r.conditions } };
     },
     { status: true },
   );
   if (stored && transitions.length > 0) await recordTransitions(client, stored, transitions, now, opts);
   return transitions;
+}
+
+/** An agent heartbeat saying its member's API cannot be read: alive, but the member is unreachable. */
+export function recordUnreachable(
+  client: InternalClient,
+  clusterName: string,
+  message: string,
+  now: Date = new Date(),
+) {
+  return setClusterConditions(client, clusterName, unreachableConditions(message), now, { heartbeat: true });
 }
 
 /** Push mode: the poll failed. Reachable=False and Ready=Unknown, both saying why. */
