@@ -66,16 +66,20 @@ export class InternalClient {
   async update(obj: KubeObject): Promise<KubeObject> {
     const rt = this.type(obj.apiVersion, obj.kind);
     const old = await this.objects.get(rt, obj.metadata.namespace, obj.metadata.name!);
-    const next = prepareForUpdate(rt, structuredClone(obj), old);
-    return this.store(rt, next, old, obj.metadata.resourceVersion);
+    return this.replace(rt, structuredClone(obj), old, false);
   }
 
   /** Writes only status, as the /status subresource does. */
   async updateStatus(obj: KubeObject): Promise<KubeObject> {
     const rt = this.type(obj.apiVersion, obj.kind);
     const old = await this.objects.get(rt, obj.metadata.namespace, obj.metadata.name!);
-    const next = prepareForStatusUpdate(structuredClone(obj), old);
-    return this.store(rt, next, old, obj.metadata.resourceVersion);
+    return this.replace(rt, structuredClone(obj), old, true);
+  }
+
+  /** `next` (owned by the caller, may be changed) replaces `old` (as read from the store). */
+  private replace(rt: ResourceType, next: KubeObject, old: KubeObject, status: boolean): Promise<KubeObject> {
+    const prepared = status ? prepareForStatusUpdate(next, old) : prepareForUpdate(rt, next, old);
+    return this.store(rt, prepared, old, next.metadata.resourceVersion);
   }
 
   private async store(
@@ -105,13 +109,15 @@ export class InternalClient {
     change: (current: KubeObject) => KubeObject | undefined,
     opts: { status?: boolean; attempts?: number } = {},
   ): Promise<KubeObject | undefined> {
+    const rt = this.type(ref.apiVersion, ref.kind);
     for (let attempt = 0; ; attempt++) {
-      const current = await this.get(ref);
+      const current = await this.objects.tryGet(rt, ref.namespace, ref.name);
       if (!current) return undefined;
       const next = change(structuredClone(current));
       if (!next) return current;
       try {
-        return opts.status ? await this.updateStatus(next) : await this.update(next);
+        // The object just read is the base of the write: no second read.
+        return await this.replace(rt, next, current, opts.status === true);
       } catch (e) {
         if (!(e instanceof ApiError && e.reason === "Conflict") || attempt >= (opts.attempts ?? 10)) throw e;
       }

@@ -3,9 +3,9 @@
 // over, generation bumps only when something outside metadata and status changed, and the
 // status of kinds with a /status subresource only changes through it.
 import { randomBytes, randomUUID } from "node:crypto";
-import { isDeepStrictEqual } from "node:util";
 import type { KubeObject } from "../../apis/meta/types.ts";
 import { errors } from "../errors.ts";
+import { jsonEqual } from "../patch/json-value.ts";
 import type { ResourceType } from "../resources/resource-type.ts";
 
 const NAME_SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
@@ -23,7 +23,7 @@ export function generatedName(prefix: string): string {
 
 /** Equal as stored: a field set to undefined is the same as an absent one. */
 export function sameJson(a: unknown, b: unknown): boolean {
-  return isDeepStrictEqual(JSON.parse(JSON.stringify(a ?? null)), JSON.parse(JSON.stringify(b ?? null)));
+  return jsonEqual(a ?? null, b ?? null);
 }
 
 /** Everything but metadata and status: what generation tracks. */
