@@ -2,7 +2,15 @@
 // start-up into AgentOptions.
 import { resolve } from "node:path";
 import { dns1123Label, labels as labelCauses } from "../apiserver/validation/names.ts";
-import { type FlagSpec, type FlagValue, UsageError } from "../cli/flags.ts";
+import {
+  compileLogLevel,
+  type FlagSpec,
+  type FlagValue,
+  HELP_FLAG,
+  logLevelFlag,
+  UsageError,
+  VERSION_FLAG,
+} from "../cli/flags.ts";
 
 export const agentFlags: FlagSpec[] = [
   {
@@ -49,14 +57,9 @@ export const agentFlags: FlagSpec[] = [
     env: "MCP_AGENT_STATE",
     description: "where the cluster credential is kept (<dir>/<cluster>/credential.json, mode 0600)",
   },
-  {
-    name: "log-level",
-    type: "string",
-    default: "info",
-    description: "trace, debug, info, warn, error or silent",
-  },
-  { name: "help", type: "boolean", short: "h", description: "show this help" },
-  { name: "version", type: "boolean", description: "print the version and exit" },
+  logLevelFlag("info"),
+  HELP_FLAG,
+  VERSION_FLAG,
 ];
 
 export interface BackoffOptions {
@@ -86,7 +89,6 @@ export interface AgentOptions {
 
 export const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 500, maxMs: 30_000, resetAfterMs: 60_000 };
 const DEFAULT_HUB_PORT = 6444;
-const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"];
 
 /** The dial target of --hub: https://host:port, host:port or a bare host (port 6444). */
 export function parseHubAddress(text: string): string {
@@ -127,9 +129,7 @@ export function compileAgentOptions(f: Record<string, FlagValue>): AgentOptions 
   const clusterName = required(f, "cluster-name");
   const nameCauses = dns1123Label("--cluster-name", clusterName);
   if (nameCauses.length > 0) throw new UsageError(`--cluster-name ${nameCauses[0].message}`);
-  const logLevel = String(f["log-level"]);
-  if (!LOG_LEVELS.includes(logLevel))
-    throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(", ")}`);
+  const logLevel = compileLogLevel(f);
   const token =
     typeof f["bootstrap-token"] === "string" && f["bootstrap-token"] !== ""
       ? f["bootstrap-token"]

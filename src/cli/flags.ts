@@ -18,6 +18,37 @@ export interface FlagSpec {
   multiple?: boolean;
 }
 
+/** The flags every binary has. */
+export const HELP_FLAG: FlagSpec = {
+  name: "help",
+  type: "boolean",
+  short: "h",
+  description: "show this help",
+};
+export const VERSION_FLAG: FlagSpec = {
+  name: "version",
+  type: "boolean",
+  description: "print the version and exit",
+};
+export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"];
+
+export function logLevelFlag(defaultLevel: string): FlagSpec {
+  return {
+    name: "log-level",
+    type: "string",
+    default: defaultLevel,
+    description: "trace, debug, info, warn, error or silent",
+  };
+}
+
+/** The --log-level value, checked against pino's levels. */
+export function compileLogLevel(f: Record<string, FlagValue>): string {
+  const level = String(f["log-level"]);
+  if (!LOG_LEVELS.includes(level))
+    throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(", ")}`);
+  return level;
+}
+
 export type FlagValue = string | boolean | number | string[] | undefined;
 
 export class UsageError extends Error {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // mcp-demo (`npm run demo`): hub + simulated clusters + agents on this machine, until Ctrl-C.
-import { type FlagSpec, helpText, parseFlags, UsageError } from "../cli/flags.ts";
+import { type FlagSpec, HELP_FLAG, helpText, parseFlags, UsageError } from "../cli/flags.ts";
 import { startDemo } from "../demo/demo.ts";
 
 const flags: FlagSpec[] = [
@@ -12,7 +12,7 @@ const flags: FlagSpec[] = [
   },
   { name: "clusters", type: "int", default: "3", description: "how many simulated member clusters" },
   { name: "nodes", type: "int", default: "3", description: "nodes per simulated cluster" },
-  { name: "help", type: "boolean", short: "h", description: "show this help" },
+  HELP_FLAG,
 ];
 
 async function main(): Promise<number> {

@@ -1,7 +1,15 @@
 // mcp-server's options: declared once (flag, default, help), compiled and validated once at
 // start-up into HubOptions.
 import { resolve } from "node:path";
-import { type FlagSpec, type FlagValue, UsageError } from "../cli/flags.ts";
+import {
+  compileLogLevel,
+  type FlagSpec,
+  type FlagValue,
+  HELP_FLAG,
+  logLevelFlag,
+  UsageError,
+  VERSION_FLAG,
+} from "../cli/flags.ts";
 
 export const hubFlags: FlagSpec[] = [
   {
@@ -48,12 +56,7 @@ export const hubFlags: FlagSpec[] = [
     default: "v1.30.0",
     description: "the Kubernetes version /version reports to clients",
   },
-  {
-    name: "log-level",
-    type: "string",
-    default: "info",
-    description: "trace, debug, info, warn, error or silent",
-  },
+  logLevelFlag("info"),
   {
     name: "audit-log",
     type: "string",
@@ -90,8 +93,8 @@ export const hubFlags: FlagSpec[] = [
     default: "10s",
     description: "how long a SIGTERM waits for requests in flight",
   },
-  { name: "help", type: "boolean", short: "h", description: "show this help" },
-  { name: "version", type: "boolean", description: "print the version and exit" },
+  HELP_FLAG,
+  VERSION_FLAG,
 ];
 
 export interface HubOptions {
@@ -115,8 +118,6 @@ export interface HubOptions {
   shutdownGraceMs: number;
 }
 
-const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"];
-
 export function parseHostPort(text: string, flag = "listen"): { host: string; port: number } {
   const m = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(text);
   const port = m ? Number(m[2]) : Number.NaN;
@@ -133,9 +134,7 @@ export function compileHubOptions(f: Record<string, FlagValue>): HubOptions {
     ? parseHostPort(String(f["agent-listen"]), "agent-listen")
     : { host, port: port === 0 ? 0 : port + 1 };
   if (agent.port > 65535) throw new UsageError("--listen port 65535 leaves no port for --agent-listen");
-  const logLevel = String(f["log-level"]);
-  if (!LOG_LEVELS.includes(logLevel))
-    throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(", ")}`);
+  const logLevel = compileLogLevel(f);
   const durability = String(f.durability);
   if (durability !== "full" && durability !== "normal")
     throw new UsageError(`--durability must be full or normal`);

@@ -3,7 +3,7 @@
 // cluster's faults afterwards. With no change it only prints them.
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { type FlagSpec, type FlagValue, UsageError } from "../cli/flags.ts";
+import { type FlagSpec, type FlagValue, HELP_FLAG, UsageError } from "../cli/flags.ts";
 import type { FaultPatch, FaultsJson } from "./faults.ts";
 
 export const faultFlags: FlagSpec[] = [
@@ -40,7 +40,7 @@ export const faultFlags: FlagSpec[] = [
     env: "MCP_SIM_OUT",
     description: "the fleet's output directory",
   },
-  { name: "help", type: "boolean", short: "h", description: "show this help" },
+  HELP_FLAG,
 ];
 
 /** The patch the flags ask for (empty when they ask for nothing). */

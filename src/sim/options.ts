@@ -1,7 +1,15 @@
 // mcp-sim's options: declared once (flag, default, help), compiled and validated once at start-up
 // into SimOptions, including the fleet's profiles (flags over the profile file's defaults).
 import { resolve } from "node:path";
-import { type FlagSpec, type FlagValue, UsageError } from "../cli/flags.ts";
+import {
+  compileLogLevel,
+  type FlagSpec,
+  type FlagValue,
+  HELP_FLAG,
+  logLevelFlag,
+  UsageError,
+  VERSION_FLAG,
+} from "../cli/flags.ts";
 import type { SimProfile } from "./context.ts";
 import {
   clusterName,
@@ -74,14 +82,9 @@ export const simFlags: FlagSpec[] = [
     description: "history each cluster keeps for watches before compacting",
   },
   { name: "start-concurrency", type: "int", default: "8", description: "clusters started at once" },
-  {
-    name: "log-level",
-    type: "string",
-    default: "warn",
-    description: "trace, debug, info, warn, error or silent",
-  },
-  { name: "help", type: "boolean", short: "h", description: "show this help" },
-  { name: "version", type: "boolean", description: "print the version and exit" },
+  logLevelFlag("warn"),
+  HELP_FLAG,
+  VERSION_FLAG,
 ];
 
 export interface SimOptions {
@@ -95,8 +98,6 @@ export interface SimOptions {
   logLevel: string;
 }
 
-const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"];
-
 /** Validates flags, reads the profile file and builds every cluster's profile. */
 export async function compileSimOptions(f: Record<string, FlagValue>): Promise<SimOptions> {
   const clusters = f.clusters as number;
@@ -106,9 +107,7 @@ export async function compileSimOptions(f: Record<string, FlagValue>): Promise<S
     throw new UsageError(`--base-port ${basePort} leaves no room for ${clusters} clusters below 65536`);
   const controlPort = f["control-port"] as number;
   if (controlPort < 0 || controlPort > 65535) throw new UsageError("--control-port must be from 0 to 65535");
-  const logLevel = String(f["log-level"]);
-  if (!LOG_LEVELS.includes(logLevel))
-    throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(", ")}`);
+  const logLevel = compileLogLevel(f);
   const startConcurrency = f["start-concurrency"] as number;
   if (startConcurrency < 1) throw new UsageError("--start-concurrency must be at least 1");
   try {
