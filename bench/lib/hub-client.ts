@@ -1,6 +1,7 @@
-// A minimal HTTPS client for benchmarks: the admin kubeconfig's client certificate, keep-alive
-// connections, and the body read to its end before a request counts as done. It is deliberately
-// thinner than mcpctl's client so that client overhead does not hide server time.
+// A minimal HTTPS client for benchmarks: the kubeconfig's credential (a client certificate, or a
+// bearer token as mcp-sim's clusters use), keep-alive connections, and the body read to its end
+// before a request counts as done. It is deliberately thinner than mcpctl's client so that client
+// overhead does not hide server time.
 
 import type { IncomingMessage } from "node:http";
 import { Agent, request } from "node:https";
@@ -20,13 +21,20 @@ export interface HubClientOptions {
 export class HubClient {
   readonly server: URL;
   private readonly tls: { ca?: string; cert?: string; key?: string };
+  private readonly auth: Record<string, string>;
   private readonly agent: Agent;
   // Watches hold their connection for the whole phase, so they must not starve the request pool.
   private readonly streamAgent: Agent;
 
-  private constructor(server: string, tls: { ca?: string; cert?: string; key?: string }, maxSockets: number) {
+  private constructor(
+    server: string,
+    tls: { ca?: string; cert?: string; key?: string },
+    maxSockets: number,
+    token?: string,
+  ) {
     this.server = new URL(server);
     this.tls = tls;
+    this.auth = token ? { authorization: `Bearer ${token}` } : {};
     this.agent = new Agent({ keepAlive: true, maxSockets, ...tls });
     this.streamAgent = new Agent({ keepAlive: false, maxSockets: Number.POSITIVE_INFINITY, ...tls });
   }
@@ -37,6 +45,7 @@ export class HubClient {
       kc.server,
       { ca: kc.caPem, cert: kc.clientCertPem, key: kc.clientKeyPem },
       opts.maxSockets,
+      kc.token,
     );
   }
 
@@ -105,7 +114,7 @@ export class HubClient {
       port: this.server.port,
       path,
       agent,
-      headers: { accept: "application/json", ...headers },
+      headers: { accept: "application/json", ...this.auth, ...headers },
       ...this.tls,
     };
   }

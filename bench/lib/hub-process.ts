@@ -16,11 +16,17 @@ export interface HubProcessOptions {
   cpuProfDir?: string;
   /** Where the data directory is created (default: the OS temp dir). Must be a real disk for durability=full to mean anything. */
   parentDir?: string;
+  /** More mcp-server flags (e.g. --cluster-missed-heartbeats). */
+  extraArgs?: string[];
 }
 
 export interface HubProcess {
   pid: number;
   url: string;
+  /** https://HOST:PORT of the agent endpoint, as the hub printed it (what mcp-agent --hub takes). */
+  agentUrl: string;
+  /** The hub's CA certificate (what mcp-agent --hub-ca takes). */
+  caPath: string;
   dataDir: string;
   kubeconfigPath: string;
   /** The hub's stderr (its log), kept for post-mortems while the bench runs. */
@@ -43,14 +49,16 @@ export async function startHubProcess(opts: HubProcessOptions): Promise<HubProce
     opts.durability,
     "--log-level",
     opts.logLevel,
+    ...(opts.extraArgs ?? []),
   ];
   // process.execPath: the Node 24 running this bench (npx/npm put it first on PATH); going through
   // npx again would make the measured pid a wrapper instead of the server.
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", log.fd] });
   await log.close();
   let url: string;
+  let agentUrl: string;
   try {
-    url = await servingUrl(child, logPath);
+    ({ url, agentUrl } = await servingUrls(child, logPath));
   } catch (e) {
     child.kill("SIGKILL");
     throw e;
@@ -58,6 +66,8 @@ export async function startHubProcess(opts: HubProcessOptions): Promise<HubProce
   return {
     pid: child.pid!,
     url,
+    agentUrl,
+    caPath: join(dataDir, "ca.crt"),
     dataDir,
     kubeconfigPath: join(dataDir, "hub.kubeconfig"),
     logPath,
@@ -68,7 +78,11 @@ export async function startHubProcess(opts: HubProcessOptions): Promise<HubProce
   };
 }
 
-function servingUrl(child: ChildProcess, logPath: string, timeoutMs = 60_000): Promise<string> {
+function servingUrls(
+  child: ChildProcess,
+  logPath: string,
+  timeoutMs = 60_000,
+): Promise<{ url: string; agentUrl: string }> {
   return new Promise((resolve, reject) => {
     let out = "";
     const timer = setTimeout(() => fail(`mcp-server did not start within ${timeoutMs} ms`), timeoutMs);
@@ -80,13 +94,15 @@ function servingUrl(child: ChildProcess, logPath: string, timeoutMs = 60_000): P
     child.stdout!.setEncoding("utf8");
     child.stdout!.on("data", (chunk: string) => {
       out += chunk;
+      // The banner prints the API address first and the agent endpoint on a later line.
       const m = /MCP hub serving on (https:\/\/\S+)/.exec(out);
-      if (!m) return;
+      const agent = /agent endpoint:\s+(https:\/\/\S+)/.exec(out);
+      if (!m || !agent) return;
       clearTimeout(timer);
       child.removeAllListeners("exit");
       child.stdout!.removeAllListeners("data");
       child.stdout!.resume(); // keep draining so the hub never blocks on a full pipe
-      resolve(m[1]);
+      resolve({ url: m[1], agentUrl: agent[1] });
     });
   });
 }

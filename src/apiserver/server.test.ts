@@ -454,3 +454,31 @@ test("events can be selected by their involved object, as kubectl describe does"
   const r = await api.req("GET", `/api/v1/namespaces/default/events?fieldSelector=${sel}`);
   assert.equal(r.status, 200);
 });
+
+test("self subject reviews answer `kubectl auth can-i` and `whoami` for the caller", async (t) => {
+  const api = await startTestApi({ users: { bob: { name: "bob", groups: ["system:authenticated"] } } });
+  t.after(() => api.close());
+  const review = (resource: string, token: string) =>
+    api.req("POST", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", {
+      token,
+      body: {
+        apiVersion: "authorization.k8s.io/v1",
+        kind: "SelfSubjectAccessReview",
+        spec: { resourceAttributes: { verb: "list", resource, namespace: "default" } },
+      },
+    });
+  const admin = await review("configmaps", "admin");
+  assert.equal(admin.status, 201);
+  assert.equal(((await admin.json()) as { status: { allowed: boolean } }).status.allowed, true);
+  const bob = await review("configmaps", "bob");
+  assert.equal(((await bob.json()) as { status: { allowed: boolean } }).status.allowed, false);
+  const who = await api.req("POST", "/apis/authentication.k8s.io/v1/selfsubjectreviews", {
+    token: "bob",
+    body: { apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview" },
+  });
+  assert.equal(
+    ((await who.json()) as { status: { userInfo: { username: string } } }).status.userInfo.username,
+    "bob",
+  );
+  assert.equal((await api.json("GET", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews")).status, 405);
+});

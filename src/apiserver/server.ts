@@ -21,6 +21,7 @@ import {
 import { openApiDocument, openApiIndex, openApiV2 } from "./discovery/openapi.ts";
 import { ApiError, asApiError, errors } from "./errors.ts";
 import type { RequestContext, ServerDeps } from "./handlers/context.ts";
+import { selfSubjectAccessReview, selfSubjectReview } from "./handlers/reviews.ts";
 import { routeResource } from "./handlers/route.ts";
 import { DEFAULT_MAX_BODY_BYTES } from "./http/body.ts";
 import { negotiate } from "./http/negotiate.ts";
@@ -66,10 +67,16 @@ export class ApiServer {
   private readonly opts: ApiServerOptions;
   private readonly shutdownController = new AbortController();
   private openApiCache?: { version: number; index: unknown };
+  /** Kinds every Kubernetes API server answers without storing them. */
+  private readonly reviews: Record<string, SubresourceHandler>;
 
   constructor(opts: ApiServerOptions) {
     this.opts = opts;
     this.registry = opts.registry;
+    this.reviews = {
+      "authorization.k8s.io/selfsubjectaccessreviews": selfSubjectAccessReview(opts.authorizer),
+      "authentication.k8s.io/selfsubjectreviews": selfSubjectReview,
+    };
     const metrics = apiMetrics(opts.metricsRegistry);
     this.deps = {
       objects: new ObjectStore(instrumentStore(opts.store, metrics.storageDuration)),
@@ -252,7 +259,7 @@ export class ApiServer {
     };
     const extra = info.subresource
       ? this.opts.subresources?.[`${rt.plural}/${info.subresource}`]
-      : this.opts.handlers?.[`${rt.group}/${rt.plural}`];
+      : (this.opts.handlers?.[`${rt.group}/${rt.plural}`] ?? this.reviews[`${rt.group}/${rt.plural}`]);
     if (extra) return extra(ctx);
     return routeResource(ctx);
   }

@@ -17,6 +17,13 @@ export interface Command {
   examples?: string[];
   /** e.g. `config use-context`; chosen by the first positional argument. */
   subcommands?: Command[];
+  /**
+   * Flags that mean something else when given after the command words: `{kubeconfig:
+   * "member-kubeconfig"}` makes `cluster join NAME --kubeconfig K` name the member's file, while
+   * `mcpctl --kubeconfig H cluster join ...` still names the hub's. Ignored when the target flag
+   * itself is given.
+   */
+  trailingFlagAliases?: Record<string, string>;
   /** Absent when the command only groups subcommands. */
   run?: (inv: Invocation, args: string[]) => Promise<number>;
 }

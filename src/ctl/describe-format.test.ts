@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import type { KubeObject } from "../apis/meta/types.ts";
+import { ensurePki } from "../apiserver/auth/pki.ts";
 import { describeObject, humanAge } from "./describe-format.ts";
 
 const now = Date.parse("2026-01-01T12:00:00Z");
@@ -120,4 +124,15 @@ test("secret values never print, only their sizes", () => {
   assert.match(text, /Data:\n {2}password: 7 bytes\n/);
   assert.match(text, /Type:\s+Opaque\n/);
   assert.doesNotMatch(text, /aHVudGVyMg|hunter2/);
+});
+
+test("a Cluster's caData reads as whose CA it is and when it expires, not base64", async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), "describe-ca-"));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const caData = Buffer.from((await ensurePki(dir, { hosts: ["127.0.0.1"] })).ca.certPem).toString("base64");
+  const text = describeObject({ ...cluster, spec: { ...(cluster.spec as object), caData } }, undefined, now);
+  assert.ok(!text.includes(caData.slice(0, 40)), text);
+  assert.match(text, /caData: CN=mcp-ca, expires \d{4}-\d\d-\d\dT[\d:.]+Z \(\d+ bytes\)/);
+  const junk = describeObject({ ...cluster, spec: { caData: "bm90IGEgY2VydA==" } }, undefined, now);
+  assert.match(junk, /caData: 10 bytes/);
 });

@@ -1,6 +1,7 @@
 // The text of `mcpctl describe`: who the object is (metadata), what it asks for and reports (spec,
 // status and any other top-level fields as indented YAML), its conditions as a table, and the
 // recent events about it. Pure, so it is tested without a hub.
+import { X509Certificate } from "node:crypto";
 import { stringify } from "yaml";
 import { isObject, type KubeObject } from "../apis/meta/types.ts";
 
@@ -113,13 +114,35 @@ function secretData(data: unknown): Record<string, string> {
   return out;
 }
 
+/**
+ * A Cluster's spec.caData is a long base64 PEM that tells a reader nothing; describe shows whose
+ * CA it is and when it expires instead (kubectl hides certificate data the same way).
+ */
+function clusterSpec(spec: unknown): unknown {
+  if (!isObject(spec) || typeof spec.caData !== "string") return spec;
+  let summary = `${Buffer.from(spec.caData, "base64").length} bytes`;
+  try {
+    const cert = new X509Certificate(Buffer.from(spec.caData, "base64"));
+    summary = `${cert.subject.replace(/\n/g, ", ")}, expires ${new Date(cert.validTo).toISOString()} (${summary})`;
+  } catch {
+    // not a certificate: the size is all there is to say
+  }
+  return { ...spec, caData: summary };
+}
+
 function fieldSections(obj: KubeObject): string {
   let out = "";
   const skip = new Set(["apiVersion", "kind", "metadata", "status"]);
   const isSecret = obj.kind === "Secret" && obj.apiVersion === "v1";
   for (const [field, value] of Object.entries(obj)) {
     if (skip.has(field) || value === undefined || value === null) continue;
-    const shown = isSecret && (field === "data" || field === "stringData") ? secretData(value) : value;
+    const isCluster = obj.kind === "Cluster" && obj.apiVersion.startsWith("mcp.platform/");
+    const shown =
+      isSecret && (field === "data" || field === "stringData")
+        ? secretData(value)
+        : isCluster && field === "spec"
+          ? clusterSpec(value)
+          : value;
     out += section(title(field), shown);
   }
   const status = isObject(obj.status) ? { ...obj.status } : undefined;

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { MCP_VERSION } from "../cli/version.ts";
+import type { Command } from "./command.ts";
 import type { Io } from "./invocation.ts";
 import { commands, runCtl } from "./main.ts";
 
@@ -32,7 +33,13 @@ test("every command and subcommand has --help documenting its flags and defaults
   const top = capture();
   assert.equal(await runCtl(["--help"], top), 0);
   for (const c of commands) assert.match(top.stdout, new RegExp(`\\n  ${c.name} `));
-  const paths = commands.flatMap((c) => [[c.name], ...(c.subcommands ?? []).map((s) => [c.name, s.name])]);
+  // Subcommands nest (`cluster token create`): every level has its own help.
+  const pathsOf = (c: Command, prefix: string[]): string[][] => [
+    [...prefix, c.name],
+    ...(c.subcommands ?? []).flatMap((s) => pathsOf(s, [...prefix, c.name])),
+  ];
+  const paths = commands.flatMap((c) => pathsOf(c, []));
+  assert.ok(paths.some((p) => p.join(" ") === "cluster token create"));
   for (const path of paths) {
     const io = capture();
     assert.equal(await runCtl([...path, "--help"], io), 0, path.join(" "));
@@ -54,6 +61,8 @@ test("usage mistakes are one line on stderr and exit 2", async () => {
     ["get", "ns", "--bogus"],
     ["get", "ns", "-o", "xml"],
     ["create", "token"],
+    ["cluster", "frob"],
+    ["cluster", "token", "revoke"],
   ]) {
     const io = capture();
     assert.equal(await runCtl(argv, io), 2, argv.join(" "));

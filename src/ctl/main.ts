@@ -4,6 +4,7 @@
 import { type FlagSpec, helpText, parseFlags, UsageError } from "../cli/flags.ts";
 import { MCP_VERSION } from "../cli/version.ts";
 import { applyCommand } from "./cmd/apply.ts";
+import { clusterCommand } from "./cmd/cluster.ts";
 import { configCommand } from "./cmd/config.ts";
 import { createCommand, replaceCommand } from "./cmd/create.ts";
 import { deleteCommand } from "./cmd/delete.ts";
@@ -21,6 +22,7 @@ export const commands: Command[] = [
   createCommand,
   replaceCommand,
   deleteCommand,
+  clusterCommand,
   apiResourcesCommand,
   configCommand,
   versionCommand,
@@ -29,11 +31,12 @@ export const commands: Command[] = [
 const SUMMARY =
   "mcpctl controls the MCP hub: the fleet's clusters, policies, rollouts and the workloads they place.";
 
+/** A command list shows each summary's first sentence; the command's own --help has the rest. */
+const firstSentence = (summary: string) => summary.split(". ")[0].replace(/\.$/, "");
+
 export function topHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length)) + 3;
-  const list = commands
-    .map((c) => `  ${c.name.padEnd(width)}${c.summary.split(". ")[0].replace(/\.$/, "")}`)
-    .join("\n");
+  const list = commands.map((c) => `  ${c.name.padEnd(width)}${firstSentence(c.summary)}`).join("\n");
   const global = helpText("mcpctl COMMAND [flags]", SUMMARY, [
     ...globalFlags,
     { name: "version", type: "boolean", description: "Print the mcpctl version" },
@@ -46,7 +49,7 @@ export function commandHelp(path: string, cmd: Command): string {
   if (cmd.subcommands?.length) {
     const width = Math.max(...cmd.subcommands.map((s) => s.name.length)) + 3;
     text += `\nSubcommands (mcpctl ${path} SUBCOMMAND --help for more):\n${cmd.subcommands
-      .map((s) => `  ${s.name.padEnd(width)}${s.summary}`)
+      .map((s) => `  ${s.name.padEnd(width)}${firstSentence(s.summary)}`)
       .join("\n")}\n`;
   }
   if (cmd.examples?.length) text += `\nExamples:\n${cmd.examples.map((e) => `  ${e}`).join("\n")}\n`;
@@ -78,10 +81,32 @@ function firstPositional(argv: string[], takesValue: Set<string>): number {
   return -1;
 }
 
-const allSpecs = (): FlagSpec[] => [
-  ...globalFlags,
-  ...commands.flatMap((c) => [...c.flags, ...(c.subcommands ?? []).flatMap((s) => s.flags)]),
-];
+/** A command's flags and those of every subcommand below it, at any depth. */
+function flagsBelow(cmd: Command): FlagSpec[] {
+  return [...cmd.flags, ...(cmd.subcommands ?? []).flatMap(flagsBelow)];
+}
+
+const allSpecs = (): FlagSpec[] => [...globalFlags, ...commands.flatMap(flagsBelow)];
+
+/**
+ * Renames `--from VALUE` / `--from=VALUE` to `--to` among the arguments that followed the command
+ * words, unless `--to` was given explicitly somewhere (then every `--from` keeps its global
+ * meaning). This is how `cluster join NAME --kubeconfig K` names the member's kubeconfig while a
+ * --kubeconfig before the command still selects the hub.
+ */
+function applyTrailingAliases(rest: string[], from: number, aliases: Record<string, string>): string[] {
+  const out = [...rest];
+  for (const [alias, target] of Object.entries(aliases)) {
+    const explicit = out.some((a) => a === `--${target}` || a.startsWith(`--${target}=`));
+    if (explicit) continue;
+    for (let i = from; i < out.length; i++) {
+      if (out[i] === "--") break;
+      if (out[i] === `--${alias}`) out[i] = `--${target}`;
+      else if (out[i].startsWith(`--${alias}=`)) out[i] = `--${target}${out[i].slice(alias.length + 2)}`;
+    }
+  }
+  return out;
+}
 
 export async function runCtl(argv: string[], io: Io): Promise<number> {
   let inv: Invocation | undefined;
@@ -117,19 +142,28 @@ export async function runCtl(argv: string[], io: Io): Promise<number> {
         `unknown command "${name}" for mcpctl; commands: ${commands.map((c) => c.name).join(", ")}`,
       );
     helpPath = cmd.name;
-    if (cmd.subcommands?.length) {
-      const sat = firstPositional(
-        rest,
-        valueFlags([...globalFlags, ...cmd.flags, ...cmd.subcommands.flatMap((s) => s.flags)]),
-      );
-      const sub = sat >= 0 ? cmd.subcommands.find((s) => s.name === rest[sat]) : undefined;
-      if (sub) {
-        rest.splice(sat, 1);
-        cmd = sub;
-        helpPath = `${helpPath} ${sub.name}`;
-      }
+    // Arguments from this index on came after the command words.
+    let after = at;
+    // Subcommands may nest (`cluster token create`): each level is the next positional argument.
+    while (cmd.subcommands?.length) {
+      const sat = firstPositional(rest, valueFlags([...globalFlags, ...flagsBelow(cmd)]));
+      const sub: Command | undefined =
+        sat >= 0 ? cmd.subcommands.find((s) => s.name === rest[sat]) : undefined;
+      if (!sub) break;
+      rest.splice(sat, 1);
+      cmd = sub;
+      helpPath = `${helpPath} ${sub.name}`;
+      after = Math.max(after, sat);
     }
+    if (cmd.trailingFlagAliases) rest = applyTrailingAliases(rest, after, cmd.trailingFlagAliases);
     const parsed = parseFlags([...cmd.flags, ...globalFlags], rest, { allowPositionals: true });
+    // A group (no run of its own) given a word that names none of its subcommands.
+    if (!parsed.flags.help && !cmd.run && parsed.positionals.length > 0) {
+      const names = (cmd.subcommands ?? []).map((s) => s.name).join(", ");
+      throw new UsageError(
+        `unknown ${helpPath} subcommand "${parsed.positionals[0]}"; subcommands: ${names}`,
+      );
+    }
     if (parsed.flags.help || !cmd.run) {
       io.out(commandHelp(helpPath, cmd));
       return parsed.flags.help ? 0 : 2;

@@ -38,7 +38,7 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
     for (const p of procs.reverse()) await p.stop();
   };
   try {
-    o.log("starting the hub (embedded SQLite in " + dataDir + ")");
+    o.log(`starting the hub (embedded SQLite in ${dataDir})`);
     const hub = startBinary("mcp-server", "server", ["--data", dataDir, "--log-level", "warn"]);
     procs.push(hub);
     const [, hubUrl] = await hub.waitFor(/MCP hub serving on (\S+)/, 60_000);

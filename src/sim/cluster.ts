@@ -42,6 +42,7 @@ import { seedCluster } from "./kube-system.ts";
 import { SwitchableListener } from "./listener.ts";
 import { nodeNames } from "./node-objects.ts";
 import { NodeHeartbeats } from "./nodes.ts";
+import { handlePodLogs } from "./pod-logs.ts";
 import type { PeriodicTask, SimScheduler } from "./scheduler.ts";
 
 export interface SimClusterOptions {
@@ -121,6 +122,7 @@ export class SimCluster {
       kubernetesVersion: this.profile.kubernetesVersion,
       admission,
       ready: () => this.ready,
+      subresources: { "pods/log": handlePodLogs },
     });
     this.appMetrics = new AppMetrics(this.client, this.faults);
     this.heartbeats = new NodeHeartbeats({

@@ -103,6 +103,11 @@ const groups: Record<string, Entry[]> = {
   "apiextensions.k8s.io/v1": [
     { kind: "CustomResourceDefinition", namespaced: false, shortNames: ["crd", "crds"], status: true },
   ],
+  "authorization.k8s.io/v1": [
+    { kind: "SelfSubjectAccessReview", namespaced: false, verbs: ["create"] },
+    { kind: "SubjectAccessReview", namespaced: false, verbs: ["create"] },
+  ],
+  "authentication.k8s.io/v1": [{ kind: "SelfSubjectReview", namespaced: false, verbs: ["create"] }],
   "scheduling.k8s.io/v1": [{ kind: "PriorityClass", namespaced: false, shortNames: ["pc"] }],
   "admissionregistration.k8s.io/v1": [
     { kind: "ValidatingWebhookConfiguration", namespaced: false },

@@ -11,6 +11,7 @@ import { openMemoryStore } from "../../storage/memory/memory-store.ts";
 import type { Store } from "../../storage/store.ts";
 import { AdmissionChain } from "../admission/chain.ts";
 import { namespaceLifecycle } from "../admission/namespace-lifecycle.ts";
+import { bootstrapRbac } from "../auth/bootstrap-rbac.ts";
 import { rbacAuthorizer } from "../auth/rbac.ts";
 import { MemoryRbacSource } from "../auth/rbac-cache.ts";
 import type { Authenticator, Authorizer, UserInfo } from "../auth/types.ts";
@@ -73,7 +74,8 @@ export async function startTestApi(
     store,
     registry,
     authenticator,
-    authorizer: opts.authorizer ?? rbacAuthorizer(new MemoryRbacSource()),
+    // The hub's default roles, so every authenticated user has discovery and self reviews.
+    authorizer: opts.authorizer ?? rbacAuthorizer(MemoryRbacSource.of(bootstrapRbac())),
     log,
     metricsRegistry: new Registry(),
     kubernetesVersion: "v1.30.0",

@@ -41,8 +41,14 @@ async function setup(t: { after(fn: () => Promise<void>): void }, missedHeartbea
     await controllers.stop();
     await store.close();
   });
+  // Registration marks pull clusters accepted (unless approval is required).
   const create = (name: string, spec: Record<string, unknown>) =>
-    client.create({ apiVersion: "mcp.platform/v1", kind: "Cluster", metadata: { name }, spec });
+    client.create({
+      apiVersion: "mcp.platform/v1",
+      kind: "Cluster",
+      metadata: { name },
+      spec: { hubAcceptsClient: true, ...spec },
+    });
   const get = async (name: string) => (await client.get(clusterRef(name)))!;
   const gauge = async (name: string) => {
     const m = await metrics.getSingleMetric("mcp_cluster_ready")!.get();
@@ -154,7 +160,7 @@ test("after a hub restart, clusters get a full window before being judged", asyn
     apiVersion: "mcp.platform/v1",
     kind: "Cluster",
     metadata: { name: "old" },
-    spec: { syncInterval: "100ms" },
+    spec: { syncInterval: "100ms", hubAcceptsClient: true },
   });
   // An hour-old heartbeat, as after a long hub outage.
   const { recordHeartbeat } = await import("./status.ts");

@@ -59,7 +59,7 @@ export class HealthController {
   /** The Cluster was added or changed (informer). */
   upsert(c: KubeObject): void {
     const name = c.metadata.name!;
-    if (clusterMode(c) !== "Pull" || c.metadata.deletionTimestamp) {
+    if (!judged(c)) {
       this.remove(name);
       return;
     }
@@ -124,8 +124,7 @@ export class HealthController {
         log: this.opts.log,
         component: COMPONENT,
         when: (fresh) =>
-          clusterMode(fresh) === "Pull" &&
-          !fresh.metadata.deletionTimestamp &&
+          judged(fresh) &&
           at - Math.max(lastHeartbeatMs(fresh) ?? 0, t.firstSeen) >= syncIntervalMs(fresh) * this.missed,
       },
     );
@@ -135,4 +134,13 @@ export class HealthController {
         "cluster stopped sending heartbeats: Ready=Unknown",
       );
   }
+}
+
+/**
+ * Only accepted pull clusters owe heartbeats: one awaiting approval has its agent connected but
+ * told to stay quiet, and silence is not a fault there.
+ */
+function judged(c: KubeObject): boolean {
+  const accepted = (c.spec as { hubAcceptsClient?: boolean } | undefined)?.hubAcceptsClient === true;
+  return clusterMode(c) === "Pull" && accepted && !c.metadata.deletionTimestamp;
 }

@@ -49,8 +49,21 @@ export function run(entry: string, args: string[]): Proc {
 }
 
 /** Starts mcp-sim and waits until its clusters serve; kubeconfigs are <out>/<name>.kubeconfig. */
-export async function startSim(out: string, clusters: number, nodes: number): Promise<Proc> {
-  const sim = run(SIM_ENTRY, ["--clusters", String(clusters), "--nodes", String(nodes), "--out", out]);
+export async function startSim(
+  out: string,
+  clusters: number,
+  nodes: number,
+  extraArgs: string[] = [],
+): Promise<Proc> {
+  const sim = run(SIM_ENTRY, [
+    "--clusters",
+    String(clusters),
+    "--nodes",
+    String(nodes),
+    "--out",
+    out,
+    ...extraArgs,
+  ]);
   const deadline = Date.now() + 30_000;
   while (!/cluster\(s\) running/.test(sim.output().stdout)) {
     if (sim.child.exitCode !== null || Date.now() > deadline) {

@@ -17,20 +17,22 @@ export interface KubectlOptions {
   /** Written to kubectl's stdin (for `-f -`); stdin is closed either way so nothing prompts. */
   input?: string;
   timeoutMs?: number;
+  /** kubectl's discovery cache; default: .kube-cache beside the kubeconfig (which may not be ours to write to). */
+  cacheDir?: string;
 }
 
 function kubectlEnv(kubeconfig: string): NodeJS.ProcessEnv {
   return { ...process.env, KUBECONFIG: kubeconfig };
 }
 
-function cacheFlag(kubeconfig: string): string {
-  return `--cache-dir=${join(dirname(kubeconfig), ".kube-cache")}`;
+function cacheFlag(opts: KubectlOptions): string {
+  return `--cache-dir=${opts.cacheDir ?? join(dirname(opts.kubeconfig), ".kube-cache")}`;
 }
 
 /** Runs kubectl to completion; never throws on a non-zero exit (tests assert on it). */
 export function kubectl(args: string[], opts: KubectlOptions): Promise<KubectlResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(KUBECTL, [cacheFlag(opts.kubeconfig), ...args], {
+    const child = spawn(KUBECTL, [cacheFlag(opts), ...args], {
       env: kubectlEnv(opts.kubeconfig),
       stdio: ["pipe", "pipe", "pipe"],
     });
@@ -70,7 +72,7 @@ export interface KubectlWatch {
 
 /** Starts a long-running kubectl (e.g. `get -w`) and collects its output lines. */
 export function kubectlWatch(args: string[], opts: KubectlOptions): KubectlWatch {
-  const child = spawn(KUBECTL, [cacheFlag(opts.kubeconfig), ...args], {
+  const child = spawn(KUBECTL, [cacheFlag(opts), ...args], {
     env: kubectlEnv(opts.kubeconfig),
     stdio: ["ignore", "pipe", "pipe"],
   });
