@@ -12,10 +12,12 @@ import { Backoff } from "./backoff.ts";
 import { deleteCredential, loadCredential, saveCredential } from "./credential.ts";
 import { grpcCode, HubClient } from "./hub-client.ts";
 import type { AgentOptions } from "./options.ts";
-import { type Collector, runSession } from "./session.ts";
+import { type Collector, type Diagnoser, runSession } from "./session.ts";
 
 export interface AgentDeps {
   collect: Collector;
+  /** Runs the hub's diagnose commands (mcp-diag against the member). */
+  diagnose?: Diagnoser;
   log: Logger;
   /** For tests: deterministic jitter. */
   random?: () => number;
@@ -118,6 +120,7 @@ async function run(opts: AgentOptions, deps: AgentDeps, signal: AbortSignal): Pr
       credential,
       clusterName: opts.clusterName,
       collect: deps.collect,
+      diagnose: deps.diagnose,
       log,
       signal,
     });

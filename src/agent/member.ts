@@ -2,7 +2,8 @@
 // service account's in-cluster configuration, and the status collector over it. Kept apart from
 // the agent loop so that tests inject their own collector without loading a Kubernetes client.
 import { KubeConfig } from "@kubernetes/client-node";
-import type { Collector } from "./session.ts";
+import { type DiagnoseParams, diagnose, reportObject } from "../diag/fleet/report.ts";
+import type { Collector, Diagnoser } from "./session.ts";
 import { collectClusterStatus } from "./status/collect.ts";
 
 export function loadMemberKubeConfig(path: string | undefined): KubeConfig {
@@ -25,4 +26,15 @@ export function loadMemberKubeConfig(path: string | undefined): KubeConfig {
 
 export function memberCollector(kc: KubeConfig): Collector {
   return (signal) => collectClusterStatus(kc, { signal });
+}
+
+/** Fleet diagnostics: one mcp-diag scan of the member, as the DiagnosticReport the hub stores. */
+export function memberDiagnoser(kc: KubeConfig, clusterName: string): Diagnoser {
+  return async (scanId, raw, signal) => {
+    const params: DiagnoseParams = {
+      ...(typeof raw.targetVersion === "string" ? { targetVersion: raw.targetVersion } : {}),
+      ...(Array.isArray(raw.checks) ? { checks: raw.checks.filter((c) => typeof c === "string") } : {}),
+    };
+    return reportObject(clusterName, scanId, params, await diagnose(kc, params, { signal }));
+  };
 }

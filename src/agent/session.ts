@@ -12,6 +12,16 @@ import { type ConnectStream, grpcCode, type HubClient } from "./hub-client.ts";
 /** Collects the member's status; throws when the member cannot be read (the session reports that). */
 export type Collector = (signal: AbortSignal) => Promise<object>;
 
+/**
+ * Runs the hub's diagnose command (scan id, parameters) against the member and returns the
+ * DiagnosticReport to send back; never throws for a scan that fails (the report says why).
+ */
+export type Diagnoser = (
+  scanId: string,
+  params: Record<string, unknown>,
+  signal: AbortSignal,
+) => Promise<object>;
+
 export type SessionEnd =
   /** The hub unjoined this cluster. */
   | { kind: "goodbye"; reason: string }
@@ -27,6 +37,8 @@ export interface SessionOptions {
   credential: string;
   clusterName: string;
   collect: Collector;
+  /** Absent: diagnose commands are answered with an error report. */
+  diagnose?: Diagnoser;
   log: Logger;
   signal: AbortSignal;
 }
@@ -89,6 +101,11 @@ export function runSession(opts: SessionOptions): Promise<SessionEnd> {
         if (!beating) schedule(0);
       } else if (msg.body === "goodbye") {
         finish({ kind: "goodbye", reason: msg.goodbye.reason });
+      } else if (msg.body === "command" && msg.command.name === "diagnose") {
+        void runDiagnose(opts, msg.command.id, msg.command.params_json, collecting.signal).then((report) => {
+          if (!ended)
+            call.write({ report: { kind: "DiagnosticReport", object_json: JSON.stringify(report) } });
+        });
       } else {
         // Work and commands arrive in later milestones; an agent that does not know them yet ignores them.
         log.debug({ message: msg.body }, "hub message ignored");
@@ -132,4 +149,33 @@ function safeCollector(collect: Collector, log: Logger): (signal: AbortSignal) =
       return report;
     }
   };
+}
+
+/** A diagnose command's report; a failure becomes a report carrying the error, so the hub hears back. */
+async function runDiagnose(
+  opts: SessionOptions,
+  scanId: string,
+  paramsJson: string,
+  signal: AbortSignal,
+): Promise<object> {
+  const failed = (error: string) => ({
+    apiVersion: "mcp.platform/v1",
+    kind: "DiagnosticReport",
+    metadata: { name: opts.clusterName, labels: { "mcp.platform/scan": scanId } },
+    spec: { cluster: opts.clusterName },
+    status: { scannedAt: new Date().toISOString(), error },
+  });
+  if (!opts.diagnose) return failed("this agent cannot run diagnostics");
+  opts.log.info({ scan: scanId }, "running a diagnostic scan");
+  try {
+    const params = JSON.parse(paramsJson || "{}") as unknown;
+    return await opts.diagnose(
+      scanId,
+      typeof params === "object" && params !== null ? (params as Record<string, unknown>) : {},
+      signal,
+    );
+  } catch (e) {
+    opts.log.warn({ scan: scanId, err: (e as Error).message }, "diagnostic scan failed");
+    return failed(`scan failed: ${(e as Error).message}`);
+  }
 }

@@ -14,7 +14,7 @@ import { type Hub, startHub } from "../hub/hub.ts";
 import { compileHubOptions, hubFlags } from "../hub/options.ts";
 import { type Agent, startAgent } from "./agent.ts";
 import type { AgentOptions } from "./options.ts";
-import type { Collector } from "./session.ts";
+import type { Collector, Diagnoser } from "./session.ts";
 
 export interface TestHub {
   hub: Hub;
@@ -142,6 +142,7 @@ export interface TestAgentOptions {
   labels?: Record<string, string>;
   stateDir?: string;
   collect?: Collector;
+  diagnose?: Diagnoser;
 }
 
 export async function startTestAgent(
@@ -164,6 +165,7 @@ export async function startTestAgent(
   };
   const agent = startAgent(opts, {
     collect: o.collect ?? fakeMember().collect,
+    ...(o.diagnose ? { diagnose: o.diagnose } : {}),
     log: pino({ level: "silent" }),
   });
   t.after(async () => {

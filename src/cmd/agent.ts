@@ -36,10 +36,14 @@ async function main(): Promise<number> {
   const opts = compileAgentOptions(flags);
   const log = agentLogger(opts.logLevel, opts.clusterName);
   // Loaded only now: the Kubernetes client is most of the agent's memory and start-up time.
-  const { loadMemberKubeConfig, memberCollector } = await import("../agent/member.ts");
+  const { loadMemberKubeConfig, memberCollector, memberDiagnoser } = await import("../agent/member.ts");
   const kc = loadMemberKubeConfig(opts.kubeconfigPath);
   log.info({ hub: opts.hubTarget, member: kc.getCurrentCluster()?.server }, "starting");
-  const agent = startAgent(opts, { collect: memberCollector(kc), log });
+  const agent = startAgent(opts, {
+    collect: memberCollector(kc),
+    diagnose: memberDiagnoser(kc, opts.clusterName),
+    log,
+  });
   const onSignal = (signal: string) => {
     log.info({ signal }, "shutting down");
     void agent.stop();

@@ -9,6 +9,7 @@ import { configCommand } from "./cmd/config.ts";
 import { createCommand, replaceCommand } from "./cmd/create.ts";
 import { deleteCommand } from "./cmd/delete.ts";
 import { describeCommand } from "./cmd/describe.ts";
+import { diagCommand } from "./cmd/diag.ts";
 import { getCommand } from "./cmd/get.ts";
 import { apiResourcesCommand, versionCommand } from "./cmd/info.ts";
 import type { Command } from "./command.ts";
@@ -23,6 +24,7 @@ export const commands: Command[] = [
   replaceCommand,
   deleteCommand,
   clusterCommand,
+  diagCommand,
   apiResourcesCommand,
   configCommand,
   versionCommand,

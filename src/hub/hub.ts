@@ -38,6 +38,7 @@ import {
   startClusterControllers,
 } from "./clusters/index.ts";
 import { startCompaction } from "./compaction.ts";
+import { diagnosticScanHandler } from "./diag/scan-handler.ts";
 import type { HubOptions } from "./options.ts";
 import { handleTokenRequest } from "./token-request.ts";
 
@@ -96,6 +97,8 @@ export async function startHub(opts: HubOptions, log: Logger = hubLogger(opts.lo
     startGarbageCollector(store, registry, log.child({ controller: "garbage-collector" })),
   ];
   let synced = false;
+  // Set once the agent endpoint is up (it starts after the API server); scans read it per request.
+  let agentSessions: AgentSessions | undefined;
   const metricsRegistry = new Registry();
   const client = new InternalClient(objects, registry, log.child({ component: "internal-client" }));
   const credentials = new CredentialStore(store, await loadEncryptionKey(opts.dataDir));
@@ -126,6 +129,12 @@ export async function startHub(opts: HubOptions, log: Logger = hubLogger(opts.lo
         client,
         credentials,
         log: log.child({ component: "cluster-join" }),
+      }),
+      "mcp.platform/diagnosticscans": diagnosticScanHandler({
+        client,
+        credentials,
+        sessions: () => agentSessions,
+        log: log.child({ component: "diagnostic-scan" }),
       }),
     },
     ready: () => synced,
@@ -166,6 +175,7 @@ export async function startHub(opts: HubOptions, log: Logger = hubLogger(opts.lo
       },
     },
   });
+  agentSessions = agents.sessions;
   clusters.onUnjoined((name) => agents.sessions.get(name)?.goodbye(`cluster "${name}" was unjoined`));
   const compaction = startCompaction(store, opts.compactionIntervalMs, log);
   log.info(

@@ -38,6 +38,12 @@ test("mcp-diag scan against mcp-sim: outputs, schemas and exit codes", async (t)
   const kubeconfig = join(out, "sim-001.kubeconfig");
   const scan = (...more: string[]) => diag("scan", "--kubeconfig", kubeconfig, ...more);
 
+  // Scan a settled cluster, as a user would: right after start-up CoreDNS is still starting, and
+  // two scans moments apart would disagree about it.
+  await kubectlOk(["-n", "kube-system", "rollout", "status", "deployment/coredns", "--timeout=60s"], {
+    kubeconfig,
+  });
+
   // A freshly started cluster: the JSON report validates and the exit codes agree with it.
   let r = await scan("-o", "json", "--fail-on", "none");
   assert.equal(r.code, 0, r.stderr);

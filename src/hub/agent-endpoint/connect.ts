@@ -7,12 +7,14 @@ import { status } from "@grpc/grpc-js";
 import type { Logger } from "pino";
 import { asUnreachableReport } from "../../agent/heartbeat.ts";
 import type { ObservedClusterStatus } from "../../agent/status/collect.ts";
-import type { AgentMessage, Heartbeat, Hello } from "../../apis/agent/v1/protocol.ts";
+import type { AgentMessage, Heartbeat, Hello, Report } from "../../apis/agent/v1/protocol.ts";
 import { lookupToken, type TokenRecord } from "../../apiserver/auth/tokens.ts";
 import type { InternalClient } from "../../apiserver/client/internal-client.ts";
 import { ApiError } from "../../apiserver/errors.ts";
+import { MAX_REPORT_BYTES, parseAgentReport, SCAN_LABEL } from "../../diag/fleet/report.ts";
 import type { Store } from "../../storage/store.ts";
 import { observedFromJson } from "../clusters/observed.ts";
+import { storeReport } from "../diag/reports.ts";
 import { CLUSTER_AGENT_PURPOSE, clusterRef, clusterUserName, welcomeFor } from "./cluster-ref.ts";
 import { AgentCallError, bearerFrom, toGrpcStatus } from "./grpc-status.ts";
 import type { AgentEndpointMetrics } from "./metrics.ts";
@@ -88,6 +90,13 @@ async function open(deps: ConnectDeps, call: AgentCall, token: string | undefine
   const closed = () => {
     if (deps.sessions.get(session.clusterName) === session) log.info("agent disconnected");
     deps.sessions.remove(session);
+    // A scan this stream was running will not be answered: say so rather than leave it waiting.
+    for (const [scanId, params] of session.pendingScans)
+      void storeReport(deps.client, session.clusterName, scanId, params, {
+        scannedAt: new Date().toISOString(),
+        error: "agent disconnected before reporting",
+      }).catch((err) => log.warn({ err: String(err), scan: scanId }, "storing a report failed"));
+    session.pendingScans.clear();
   };
   call.once("close", closed);
   call.once("cancelled", closed);
@@ -118,8 +127,12 @@ async function handleMessage(deps: ConnectDeps, session: AgentSession, token: st
       return heartbeat(deps, session, token, msg.heartbeat);
     case "hello":
       throw new Error("Hello sent twice on one stream");
+    case "report":
+      if (msg.report.kind === "DiagnosticReport") return diagnosticReport(deps, session, msg.report);
+      session.log.debug({ kind: msg.report.kind }, "report kind ignored");
+      return;
     default:
-      // WorkAck and Report belong to the sync and audit controllers (later issues).
+      // WorkAck and other reports belong to the sync and audit controllers (later issues).
       session.log.debug({ message: msg.body }, "agent message ignored");
   }
 }
@@ -163,4 +176,35 @@ async function heartbeat(deps: ConnectDeps, session: AgentSession, token: string
     throw e;
   }
   deps.metrics.heartbeatDuration.observe((performance.now() - started) / 1000);
+}
+
+/**
+ * A diagnose command's answer. Untrusted input: size- and shape-checked, taken only for a scan
+ * this stream was asked to run, and stored under the session's own cluster name whatever the
+ * payload says (one cluster cannot write another's report).
+ */
+async function diagnosticReport(deps: ConnectDeps, session: AgentSession, report: Report) {
+  let scanId: unknown;
+  try {
+    // Sized before it is parsed: the scan id is read only from a report of acceptable size.
+    if (Buffer.byteLength(report.object_json) <= MAX_REPORT_BYTES)
+      scanId = JSON.parse(report.object_json)?.metadata?.labels?.[SCAN_LABEL];
+  } catch {
+    scanId = undefined;
+  }
+  const params = typeof scanId === "string" ? session.pendingScans.get(scanId) : undefined;
+  if (!params || typeof scanId !== "string") {
+    session.log.warn(
+      { scan: scanId },
+      "diagnostic report for a scan this agent was not asked to run: dropped",
+    );
+    return;
+  }
+  session.pendingScans.delete(scanId);
+  const parsed = parseAgentReport(report.object_json);
+  const status =
+    parsed instanceof Error
+      ? { scannedAt: new Date().toISOString(), error: `invalid report from the agent: ${parsed.message}` }
+      : parsed;
+  await storeReport(deps.client, session.clusterName, scanId, params, status);
 }

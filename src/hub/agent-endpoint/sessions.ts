@@ -4,7 +4,8 @@
 // a Goodbye when the cluster is unjoined.
 import { type ServerDuplexStream, status } from "@grpc/grpc-js";
 import type { Logger } from "pino";
-import type { AgentMessage, OutgoingHubMessage, Welcome } from "../../apis/agent/v1/protocol.ts";
+import type { AgentMessage, Command, OutgoingHubMessage, Welcome } from "../../apis/agent/v1/protocol.ts";
+import type { DiagnoseParams } from "../../diag/fleet/report.ts";
 import type { AgentEndpointMetrics } from "./metrics.ts";
 
 export type AgentCall = ServerDuplexStream<AgentMessage, OutgoingHubMessage>;
@@ -15,6 +16,11 @@ export class AgentSession {
   readonly log: Logger;
   /** What the agent was last told; a change is sent as a new Welcome. */
   welcome: Welcome;
+  /**
+   * Diagnose commands sent on this stream and not yet answered, by scan id: an agent's report is
+   * stored only for a scan it was asked for, with the parameters the hub sent.
+   */
+  readonly pendingScans = new Map<string, DiagnoseParams>();
   private ended = false;
 
   constructor(clusterName: string, call: AgentCall, welcome: Welcome, log: Logger) {
@@ -36,6 +42,12 @@ export class AgentSession {
   sendWelcome(welcome: Welcome): void {
     this.welcome = welcome;
     this.send({ welcome });
+  }
+
+  /** Sends a command (e.g. diagnose) to the agent; its answer comes back as a Report. */
+  sendCommand(command: Command, params: DiagnoseParams): void {
+    if (command.name === "diagnose") this.pendingScans.set(command.id, params);
+    this.send({ command });
   }
 
   /** Tells the agent to forget its credential and stop, then ends the stream. */

@@ -9,6 +9,7 @@ import {
 import { Cluster } from "./cluster.ts";
 import { ClusterPolicy, PolicyReport } from "./cluster-policy.ts";
 import { GROUP, VERSION } from "./common.ts";
+import { DiagnosticScan } from "./diagnostic-scan.ts";
 import { ClusterOverridePolicy, OverridePolicy } from "./override-policy.ts";
 import { ClusterPropagationPolicy, PropagationPolicy } from "./propagation-policy.ts";
 import { BootstrapToken, ClusterJoin } from "./registration.ts";
@@ -40,9 +41,23 @@ const kinds: KindEntry[] = [
   { kind: "ClusterPolicy", schema: ClusterPolicy, namespaced: false, shortNames: ["cpol"] },
   { kind: "PolicyReport", schema: PolicyReport, namespaced: true, shortNames: ["polr"] },
   { kind: "Rollout", schema: Rollout, namespaced: true, shortNames: ["ro"] },
-  { kind: "DiagnosticReport", schema: DiagnosticReport, namespaced: true, shortNames: ["diagr"] },
+  {
+    kind: "DiagnosticReport",
+    schema: DiagnosticReport,
+    namespaced: true,
+    shortNames: ["diagr"],
+    printerColumns: [
+      { name: "Cluster", type: "string", jsonPath: ".spec.cluster" },
+      { name: "Score", type: "integer", jsonPath: ".status.score" },
+      { name: "Errors", type: "integer", jsonPath: ".status.summary.error" },
+      { name: "Warnings", type: "integer", jsonPath: ".status.summary.warning" },
+      { name: "Error", type: "string", jsonPath: ".status.error" },
+      { name: "Scanned", type: "string", jsonPath: ".status.scannedAt" },
+    ],
+  },
   { kind: "BootstrapToken", schema: BootstrapToken, namespaced: false, createOnly: true },
   { kind: "ClusterJoin", schema: ClusterJoin, namespaced: false, createOnly: true },
+  { kind: "DiagnosticScan", schema: DiagnosticScan, namespaced: false, createOnly: true },
 ];
 
 export function platformResourceTypes(): ResourceType[] {

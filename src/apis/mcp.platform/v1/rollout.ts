@@ -64,5 +64,12 @@ export const DiagnosticReport = platformObject("DiagnosticReport", {
     score: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
     scannedAt: Type.Optional(Type.String()),
     findings: Type.Optional(Type.Array(Finding)),
+    kubernetesVersion: Type.Optional(Type.String()),
+    /** Findings per severity. */
+    summary: Type.Optional(
+      Type.Object({ error: Type.Integer(), warning: Type.Integer(), info: Type.Integer() }),
+    ),
+    /** Why the cluster could not be scanned (offline, unreachable); no score then. */
+    error: Type.Optional(Type.String()),
   }),
 });

@@ -1,0 +1,184 @@
+// `mcpctl diag scan`: a fleet-wide mcp-diag scan. Creates a DiagnosticScan (the hub sends it to
+// the selected clusters: agents in pull mode, the hub itself in push mode), then watches the
+// DiagnosticReports labelled with the scan id, showing progress on stderr, until every
+// dispatched cluster has reported (offline ones are reported at once) or --timeout passes. Prints
+// a cluster × check matrix and the findings many clusters share, or the reports as json/yaml.
+// Exit code 0 when every cluster reported (whatever it found), 1 when some did not in time.
+import type { KubeObject } from "../../apis/meta/types.ts";
+import { ApiError } from "../../apiserver/errors.ts";
+import { type LabelSelector, parseLabelSelector } from "../../apiserver/selectors/labels.ts";
+import { UsageError } from "../../cli/flags.ts";
+import type { HubClient } from "../client.ts";
+import { type Command, outputFlag } from "../command.ts";
+import { type FleetRow, formatMatrix, formatShared, sharedFindings } from "../diag/matrix.ts";
+import type { Invocation } from "../invocation.ts";
+import { formatValue, parseOutput } from "../output.ts";
+
+const SCANS = "/apis/mcp.platform/v1/diagnosticscans";
+const REPORTS = "/apis/mcp.platform/v1/namespaces/mcp-system/diagnosticreports";
+const SCAN_LABEL = "mcp.platform/scan";
+
+interface ScanResponse {
+  metadata: { name: string };
+  status: { clusters?: string[]; offline?: string[] };
+}
+
+interface ReportObject extends KubeObject {
+  spec: { cluster: string; targetVersion?: string };
+  status?: { score?: number; error?: string; findings?: FleetRow["findings"] };
+}
+
+const scan: Command = {
+  name: "scan",
+  usage:
+    "mcpctl diag scan (--clusters SELECTOR | --all-clusters) [--target-version V] [--checks a,b] [-o table|json|yaml] [--timeout 2m]",
+  summary:
+    "Scan clusters of the fleet with mcp-diag in parallel (agents in pull mode, the hub in push mode), store a DiagnosticReport per cluster in mcp-system, and print a cluster × check matrix plus the findings many clusters share. Offline clusters are reported, not waited for.",
+  flags: [
+    {
+      name: "clusters",
+      type: "string",
+      description: "Label selector of the clusters to scan, e.g. region=eu",
+    },
+    { name: "all-clusters", type: "boolean", default: "false", description: "Scan every cluster" },
+    {
+      name: "target-version",
+      type: "string",
+      description: "Pre-upgrade mode: what blocks an upgrade to this version",
+    },
+    { name: "checks", type: "list", description: "Only these check areas or codes, e.g. network,storage" },
+    outputFlag(["table", "json", "yaml"], "table"),
+    { name: "timeout", type: "duration", default: "2m", description: "How long to wait for the reports" },
+  ],
+  examples: [
+    "mcpctl diag scan --all-clusters",
+    "mcpctl diag scan --clusters region=eu --target-version 1.31 -o json",
+  ],
+  run: runScan,
+};
+
+async function runScan(inv: Invocation, args: string[]): Promise<number> {
+  if (args.length > 0) throw new UsageError(`diag scan takes no arguments, got "${args[0]}"`);
+  const format = parseOutput(inv.str("output") ?? "table", ["table", "json", "yaml"], "table");
+  const selector = inv.str("clusters");
+  const all = inv.bool("all-clusters");
+  if (!!selector === all)
+    throw new UsageError("diag scan needs exactly one of --clusters SELECTOR or --all-clusters");
+  const checks = (inv.flags.checks as string[] | undefined) ?? [];
+  const spec = {
+    ...(selector ? { clusterSelector: toLabelSelector(selector) } : { all: true }),
+    ...(inv.str("target-version") ? { targetVersion: inv.str("target-version") } : {}),
+    ...(checks.length ? { checks } : {}),
+  };
+  const client = await inv.client();
+  const created = await client.call<ScanResponse>("POST", SCANS, {
+    body: { apiVersion: "mcp.platform/v1", kind: "DiagnosticScan", metadata: {}, spec },
+  });
+  const scanId = created.metadata.name;
+  const clusters = created.status.clusters ?? [];
+  inv.io.err(`scan ${scanId}: ${clusters.length} cluster(s) selected\n`);
+  const reports = await collectReports(inv, client, scanId, clusters, inv.flags.timeout as number);
+  const missing = clusters.filter((c) => !reports.has(c));
+  const rows: FleetRow[] = clusters.map((c) => {
+    const r = reports.get(c);
+    if (!r) return { cluster: c, error: "no report before --timeout", findings: [] };
+    return {
+      cluster: c,
+      ...(r.status?.score !== undefined ? { score: r.status.score } : {}),
+      ...(r.status?.error ? { error: r.status.error } : {}),
+      findings: r.status?.findings ?? [],
+    };
+  });
+  if (format === "json" || format === "yaml") {
+    inv.io.out(
+      formatValue(
+        { scan: scanId, clusters, missing, shared: sharedFindings(rows), reports: [...reports.values()] },
+        format,
+      ),
+    );
+  } else {
+    inv.io.out(formatMatrix(rows));
+    inv.io.out(`\n${formatShared(sharedFindings(rows))}`);
+  }
+  if (missing.length > 0) {
+    inv.io.err(`no report from ${missing.join(", ")} before --timeout\n`);
+    return 1;
+  }
+  return 0;
+}
+
+/** Reports of this scan by cluster: a list, then a watch from it, until all are in or time is up. */
+async function collectReports(
+  inv: Invocation,
+  client: HubClient,
+  scanId: string,
+  clusters: string[],
+  timeoutMs: number,
+): Promise<Map<string, ReportObject>> {
+  const wanted = new Set(clusters);
+  const got = new Map<string, ReportObject>();
+  const query = { labelSelector: `${SCAN_LABEL}=${scanId}` };
+  const take = (r: ReportObject) => {
+    const name = r.spec?.cluster ?? r.metadata.name!;
+    if (!wanted.has(name) || r.metadata.labels?.[SCAN_LABEL] !== scanId || got.has(name)) return;
+    got.set(name, r);
+    inv.io.err(`${got.size}/${clusters.length} clusters scanned\n`);
+  };
+  const list = await client.get<{ metadata: { resourceVersion?: string }; items: ReportObject[] }>(REPORTS, {
+    query,
+  });
+  for (const r of list.items) take(r);
+  if (got.size >= wanted.size) return got;
+  const ac = new AbortController();
+  const timer = setTimeout(() => ac.abort(), timeoutMs);
+  try {
+    for await (const ev of client.watch(REPORTS, {
+      query: { ...query, resourceVersion: list.metadata.resourceVersion },
+      signal: ac.signal,
+    })) {
+      if (ev.type === "ADDED" || ev.type === "MODIFIED") take(ev.object as ReportObject);
+      if (got.size >= wanted.size) break;
+    }
+  } finally {
+    clearTimeout(timer);
+    ac.abort();
+  }
+  return got;
+}
+
+/** A selector string (`a=b,c in (d,e),!f`) as the LabelSelector object the scan carries. */
+export function toLabelSelector(text: string): LabelSelector {
+  let m: ReturnType<typeof parseLabelSelector>;
+  try {
+    m = parseLabelSelector(text);
+  } catch (e) {
+    throw new UsageError(`--clusters: ${e instanceof ApiError ? e.message : String(e)}`);
+  }
+  const matchLabels: Record<string, string> = {};
+  const matchExpressions: NonNullable<LabelSelector["matchExpressions"]> = [];
+  for (const r of m.requirements) {
+    if (r.operator === "=" || r.operator === "==") matchLabels[r.key] = r.values[0];
+    else if (r.operator === "!=")
+      matchExpressions.push({ key: r.key, operator: "NotIn", values: [...r.values] });
+    else if (r.operator === "in")
+      matchExpressions.push({ key: r.key, operator: "In", values: [...r.values] });
+    else if (r.operator === "notin")
+      matchExpressions.push({ key: r.key, operator: "NotIn", values: [...r.values] });
+    else if (r.operator === "exists") matchExpressions.push({ key: r.key, operator: "Exists" });
+    else if (r.operator === "!") matchExpressions.push({ key: r.key, operator: "DoesNotExist" });
+    else throw new UsageError(`--clusters: operator ${r.operator} is not supported for clusters`);
+  }
+  return {
+    ...(Object.keys(matchLabels).length ? { matchLabels } : {}),
+    ...(matchExpressions.length ? { matchExpressions } : {}),
+  };
+}
+
+export const diagCommand: Command = {
+  name: "diag",
+  usage: "mcpctl diag SUBCOMMAND [flags]",
+  summary: "Fleet diagnostics: run mcp-diag in many clusters at once and compare the results.",
+  flags: [],
+  subcommands: [scan],
+  examples: ["mcpctl diag scan --all-clusters", "mcpctl get diagnosticreports -n mcp-system"],
+};
