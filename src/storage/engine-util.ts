@@ -62,3 +62,15 @@ export function prefixEnd(prefix: string): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * Whether a compaction to `revision` has anything to do: a future revision is an error, one at or
+ * below what is already compacted is a no-op.
+ */
+export function compactionNeeded(revision: number, current: number, compacted: number): boolean {
+  if (revision > current)
+    throw new StoreError("FutureRevision", `cannot compact at ${revision}, current is ${current}`, {
+      revision: current,
+    });
+  return revision > compacted;
+}

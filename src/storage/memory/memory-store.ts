@@ -14,7 +14,7 @@
 //   below it (so reads above the compacted revision and prevKv of later events still resolve).
 // - A txn runs synchronously inside the call, then publishes to the shared WatchHub; a txn that
 //   changes nothing (only deletes of absent keys) does not consume a revision, as in etcd.
-import { checkOps, checkWatchStart, closedError, readRevision } from "../engine-util.ts";
+import { checkOps, checkWatchStart, closedError, compactionNeeded, readRevision } from "../engine-util.ts";
 import {
   type Compare,
   type KeyValue,
@@ -147,12 +147,7 @@ export class MemoryStore implements Store {
 
   async compact(revision: number): Promise<void> {
     this.#checkOpen();
-    if (revision > this.#rev) {
-      throw new StoreError("FutureRevision", `cannot compact at ${revision}, current is ${this.#rev}`, {
-        revision: this.#rev,
-      });
-    }
-    if (revision <= this.#compacted) return;
+    if (!compactionNeeded(revision, this.#rev, this.#compacted)) return;
     const cut = lowerBound(this.#log, 0, (ev) => ev.revision <= revision);
     const touched = new Set<string>();
     for (let i = 0; i < cut; i++) touched.add(this.#log[i].kv.key);

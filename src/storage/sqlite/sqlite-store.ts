@@ -15,7 +15,14 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
-import { checkOps, checkWatchStart, closedError, prefixEnd, readRevision } from "../engine-util.ts";
+import {
+  checkOps,
+  checkWatchStart,
+  closedError,
+  compactionNeeded,
+  prefixEnd,
+  readRevision,
+} from "../engine-util.ts";
 import {
   type Compare,
   type KeyValue,
@@ -173,12 +180,7 @@ export class SqliteStore implements Store {
 
   async compact(revision: number): Promise<void> {
     this.#checkOpen();
-    if (revision > this.#rev) {
-      throw new StoreError("FutureRevision", `cannot compact at ${revision}, current is ${this.#rev}`, {
-        revision: this.#rev,
-      });
-    }
-    if (revision <= this.#compacted) return;
+    if (!compactionNeeded(revision, this.#rev, this.#compacted)) return;
     this.#inTransaction(() => {
       this.#stmt(SQL.compact).run({ rev: revision });
       this.#stmt(SQL.setMeta).run(revision, "compacted");

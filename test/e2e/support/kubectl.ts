@@ -3,6 +3,7 @@
 // one test's CRDs or a previous hub on the same port never leak into another's discovery.
 import { spawn } from "node:child_process";
 import { dirname, join } from "node:path";
+import { runToCompletion } from "./run.ts";
 
 export const KUBECTL = process.env.KUBECTL ?? "/usr/bin/kubectl";
 
@@ -31,26 +32,11 @@ function cacheFlag(opts: KubectlOptions): string {
 
 /** Runs kubectl to completion; never throws on a non-zero exit (tests assert on it). */
 export function kubectl(args: string[], opts: KubectlOptions): Promise<KubectlResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(KUBECTL, [cacheFlag(opts), ...args], {
-      env: kubectlEnv(opts.kubeconfig),
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    const timeoutMs = opts.timeoutMs ?? 30_000;
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`kubectl ${args.join(" ")} did not finish in ${timeoutMs} ms\n${stdout}\n${stderr}`));
-    }, timeoutMs);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(opts.input ?? "");
+  return runToCompletion(KUBECTL, [cacheFlag(opts), ...args], {
+    env: kubectlEnv(opts.kubeconfig),
+    input: opts.input,
+    timeoutMs: opts.timeoutMs ?? 30_000,
+    label: `kubectl ${args.join(" ")}`,
   });
 }
 

@@ -1,9 +1,10 @@
 // Runs the real mcpctl (src/cmd/ctl.ts) as a child process on this process's Node, against one
 // hub kubeconfig, and returns what a user sees: stdout, stderr and the exit code. MCPCONFIG is
 // cleared so the developer's environment never picks the hub.
-import { spawn } from "node:child_process";
+
 import { join } from "node:path";
 import { REPO_ROOT } from "./hub.ts";
+import { runToCompletion } from "./run.ts";
 
 export const CTL_ENTRY = join(REPO_ROOT, "src/cmd/ctl.ts");
 
@@ -23,27 +24,12 @@ export interface CtlOptions {
 export function mcpctl(hubKubeconfig: string, args: string[], opts: CtlOptions = {}): Promise<CtlResult> {
   const env = { ...process.env };
   delete env.MCPCONFIG;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CTL_ENTRY, "--kubeconfig", hubKubeconfig, ...args], {
-      cwd: REPO_ROOT,
-      env,
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    const timeoutMs = opts.timeoutMs ?? 60_000;
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`mcpctl ${args.join(" ")} did not finish in ${timeoutMs} ms\n${stdout}\n${stderr}`));
-    }, timeoutMs);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(opts.input ?? "");
+  return runToCompletion(process.execPath, [CTL_ENTRY, "--kubeconfig", hubKubeconfig, ...args], {
+    cwd: REPO_ROOT,
+    env,
+    input: opts.input,
+    timeoutMs: opts.timeoutMs ?? 60_000,
+    label: `mcpctl ${args.join(" ")}`,
   });
 }
 
