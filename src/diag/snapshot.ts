@@ -13,7 +13,7 @@
 // snapshot never holds private keys or other secret data, nor their last-applied annotation.
 import type { KubeConfig } from "@kubernetes/client-node";
 import { createLimiter } from "../agent/status/limit.ts";
-import type { RequestFailure } from "../agent/status/member-api.ts";
+import { describeFailure, type RequestFailure } from "../agent/status/member-api.ts";
 import type { KubeList, KubeObject } from "../apis/meta/types.ts";
 import { type RawClient, RequestError, rawClient } from "./kube-client.ts";
 import { kubeconfigCertificates } from "./kubeconfig-certs.ts";
@@ -40,13 +40,7 @@ export class ScanFailedError extends Error {
   readonly failure: RequestFailure;
 
   constructor(server: string, failure: RequestFailure) {
-    const what =
-      failure.kind === "unauthorized"
-        ? `the credential was rejected by ${server}`
-        : failure.kind === "tls"
-          ? `cannot verify the certificate of ${server}`
-          : `cannot reach ${server}`;
-    super(`${what}: ${failure.detail}`);
+    super(describeFailure(server, failure));
     this.name = "ScanFailedError";
     this.server = server;
     this.failure = failure;

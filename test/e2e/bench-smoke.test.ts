@@ -2,29 +2,19 @@
 // hub prints the JSON the issue asks for, every watcher sees every update, and no request fails.
 // Sizes are tiny and nothing is timed: this checks the harness, not the server's speed.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { runToCompletion } from "./support/run.ts";
 
 const BENCH = fileURLToPath(new URL("../../bench/apiserver.bench.ts", import.meta.url));
 
-function runBench(
-  env: Record<string, string>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BENCH], { env: { ...process.env, ...env } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (c: string) => {
-      stdout += c;
-    });
-    child.stderr.setEncoding("utf8").on("data", (c: string) => {
-      stderr += c;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
+// Benchmarks run for minutes at most at these sizes; the limit only stops a hung one.
+const runBench = (env: Record<string, string>) =>
+  runToCompletion(process.execPath, [BENCH], {
+    env: { ...process.env, ...env },
+    timeoutMs: 10 * 60_000,
+    label: "apiserver benchmark",
   });
-}
 
 const LATENCY_KEYS = ["count", "opsPerSec", "meanMs", "p50Ms", "p90Ms", "p99Ms", "maxMs"];
 

@@ -22,6 +22,7 @@ import {
 import { createLimiter } from "./limit.ts";
 import {
   classifyFailure,
+  describeFailure,
   type FailureKind,
   type MemberApi,
   memberApi,
@@ -71,13 +72,7 @@ export class ClusterUnreachableError extends Error {
   readonly server: string;
 
   constructor(server: string, failure: RequestFailure) {
-    const what =
-      failure.kind === "unauthorized"
-        ? `the credential was rejected by ${server}`
-        : failure.kind === "tls"
-          ? `cannot verify the certificate of ${server}`
-          : `cannot reach ${server}`;
-    super(`${what}: ${failure.detail}`);
+    super(describeFailure(server, failure));
     this.name = "ClusterUnreachableError";
     this.kind = failure.kind;
     this.server = server;

@@ -91,6 +91,17 @@ export interface RequestFailure {
   detail: string;
 }
 
+/** One sentence saying why a member could not be read, for errors users see. */
+export function describeFailure(server: string, failure: RequestFailure): string {
+  const what =
+    failure.kind === "unauthorized"
+      ? `the credential was rejected by ${server}`
+      : failure.kind === "tls"
+        ? `cannot verify the certificate of ${server}`
+        : `cannot reach ${server}`;
+  return `${what}: ${failure.detail}`;
+}
+
 const UNKNOWN_AUTHORITY = new Set([
   "SELF_SIGNED_CERT_IN_CHAIN",
   "DEPTH_ZERO_SELF_SIGNED_CERT",
