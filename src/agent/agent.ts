@@ -12,12 +12,22 @@ import { Backoff } from "./backoff.ts";
 import { deleteCredential, loadCredential, saveCredential } from "./credential.ts";
 import { grpcCode, HubClient } from "./hub-client.ts";
 import type { AgentOptions } from "./options.ts";
-import { type Collector, type Diagnoser, runSession } from "./session.ts";
+import {
+  type Collector,
+  type CommandHandler,
+  type Diagnoser,
+  runSession,
+  type WorkReceiver,
+} from "./session.ts";
 
 export interface AgentDeps {
   collect: Collector;
   /** Runs the hub's diagnose commands (mcp-diag against the member). */
   diagnose?: Diagnoser;
+  /** Further hub commands by name (e.g. the policy audit). */
+  commands?: Record<string, CommandHandler>;
+  /** Applies the hub's Work to the member (src/agent/work/). */
+  work?: WorkReceiver;
   log: Logger;
   /** For tests: deterministic jitter. */
   random?: () => number;
@@ -121,6 +131,8 @@ async function run(opts: AgentOptions, deps: AgentDeps, signal: AbortSignal): Pr
       clusterName: opts.clusterName,
       collect: deps.collect,
       diagnose: deps.diagnose,
+      commands: deps.commands,
+      work: deps.work,
       log,
       signal,
     });

@@ -4,7 +4,13 @@
 // a new interval). It resolves with how the stream ended, for the agent's loop to act on.
 import { status } from "@grpc/grpc-js";
 import type { Logger } from "pino";
-import type { HubMessage, Welcome } from "../apis/agent/v1/protocol.ts";
+import type {
+  Command,
+  HubMessage,
+  OutgoingAgentMessage,
+  Welcome,
+  WorkUpdate,
+} from "../apis/agent/v1/protocol.ts";
 import { MCP_VERSION } from "../cli/version.ts";
 import { unreachableReport } from "./heartbeat.ts";
 import { type ConnectStream, grpcCode, type HubClient } from "./hub-client.ts";
@@ -21,6 +27,33 @@ export type Diagnoser = (
   params: Record<string, unknown>,
   signal: AbortSignal,
 ) => Promise<object>;
+
+/** What a session extension (work sync, policy audit) may use of the live stream. */
+export interface SessionLink {
+  /** Sends a message to the hub; dropped once the stream has ended. */
+  send(msg: OutgoingAgentMessage): void;
+  /** Aborted when the stream ends. */
+  readonly signal: AbortSignal;
+  /** The hub's current sync interval (from the latest Welcome). */
+  readonly syncIntervalMs: number;
+}
+
+/** Handles one hub Command by name; answers, if any, go back through link.send (e.g. a Report). */
+export type CommandHandler = (command: Command, link: SessionLink) => void | Promise<void>;
+
+/**
+ * Receives the hub's Work (src/agent/work/). It owns ordering: updates arrive in stream order
+ * and must be applied one at a time.
+ */
+export interface WorkReceiver {
+  /** The last revision applied and acknowledged, sent in Hello so the hub resumes there (0: none). */
+  ackedRevision(): number;
+  /** The stream was welcomed (again: approval or a new interval); not called while pending approval. */
+  welcomed?(link: SessionLink): void;
+  update(update: WorkUpdate, link: SessionLink): void;
+  /** The stream ended; stop using the link. */
+  ended?(): void;
+}
 
 export type SessionEnd =
   /** The hub unjoined this cluster. */
@@ -39,6 +72,10 @@ export interface SessionOptions {
   collect: Collector;
   /** Absent: diagnose commands are answered with an error report. */
   diagnose?: Diagnoser;
+  /** Further hub commands by name ("diagnose" is handled above). */
+  commands?: Record<string, CommandHandler>;
+  /** Absent: Work updates are ignored. */
+  work?: WorkReceiver;
   log: Logger;
   signal: AbortSignal;
 }
@@ -62,11 +99,21 @@ export function runSession(opts: SessionOptions): Promise<SessionEnd> {
       ended = true;
       clearTimeout(timer);
       collecting.abort();
+      opts.work?.ended?.();
       signal.removeEventListener("abort", onAbort);
       call.cancel();
       resolve(end);
     };
     const onAbort = () => finish({ kind: "stopped" });
+    const link: SessionLink = {
+      send: (msg) => {
+        if (!ended) call.write(msg);
+      },
+      signal: collecting.signal,
+      get syncIntervalMs() {
+        return welcome?.sync_interval_ms ?? 30_000;
+      },
+    };
     signal.addEventListener("abort", onAbort, { once: true });
 
     const beat = async () => {
@@ -99,6 +146,7 @@ export function runSession(opts: SessionOptions): Promise<SessionEnd> {
         if (welcome.pending_approval) log.info("waiting for the hub to approve this cluster");
         // A changed interval or a fresh approval takes effect now rather than after the old interval.
         if (!beating) schedule(0);
+        if (!welcome.pending_approval) opts.work?.welcomed?.(link);
       } else if (msg.body === "goodbye") {
         finish({ kind: "goodbye", reason: msg.goodbye.reason });
       } else if (msg.body === "command" && msg.command.name === "diagnose") {
@@ -106,8 +154,17 @@ export function runSession(opts: SessionOptions): Promise<SessionEnd> {
           if (!ended)
             call.write({ report: { kind: "DiagnosticReport", object_json: JSON.stringify(report) } });
         });
+      } else if (msg.body === "command" && opts.commands?.[msg.command.name]) {
+        const handler = opts.commands[msg.command.name]!;
+        void Promise.resolve()
+          .then(() => handler(msg.command, link))
+          .catch((e: unknown) =>
+            log.warn({ command: msg.command.name, err: (e as Error).message }, "hub command failed"),
+          );
+      } else if (msg.body === "work" && opts.work && welcome && !welcome.pending_approval) {
+        opts.work.update(msg.work, link);
       } else {
-        // Work and commands arrive in later milestones; an agent that does not know them yet ignores them.
+        // An agent that does not know a message (an older agent, a newer hub) ignores it.
         log.debug({ message: msg.body }, "hub message ignored");
       }
     });
@@ -124,7 +181,13 @@ export function runSession(opts: SessionOptions): Promise<SessionEnd> {
         healthyMs: welcomedAt ? Date.now() - welcomedAt : 0,
       }),
     );
-    call.write({ hello: { cluster_name: opts.clusterName, agent_version: MCP_VERSION, acked_revision: 0 } });
+    call.write({
+      hello: {
+        cluster_name: opts.clusterName,
+        agent_version: MCP_VERSION,
+        acked_revision: opts.work?.ackedRevision() ?? 0,
+      },
+    });
   });
 }
 

@@ -7,12 +7,14 @@ import type { KubeObject } from "../../apis/meta/types.ts";
 import type { InternalClient } from "../../apiserver/client/internal-client.ts";
 import type { Informer } from "../../apiserver/controllers/informer.ts";
 import { welcomeFor } from "./cluster-ref.ts";
+import type { AgentStreamExtension } from "./connect.ts";
 import type { AgentSessions } from "./sessions.ts";
 
 export function watchClustersForSessions(
   client: InternalClient,
   sessions: AgentSessions,
   log: Logger,
+  extensions: AgentStreamExtension[],
 ): Informer {
   return client.informer(API_VERSION, "Cluster", {
     upsert(cluster: KubeObject) {
@@ -31,6 +33,8 @@ export function watchClustersForSessions(
         return;
       log.info({ cluster: session.clusterName, ...next }, "cluster spec changed; sending a new Welcome");
       session.sendWelcome(next);
+      if (current.pending_approval && !next.pending_approval && session.hello)
+        for (const x of extensions) x.connected?.(session, session.hello);
     },
     delete(cluster: KubeObject) {
       sessions.get(cluster.metadata.name!)?.goodbye(`cluster "${cluster.metadata.name}" was unjoined`);

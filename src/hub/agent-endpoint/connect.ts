@@ -7,7 +7,7 @@ import { status } from "@grpc/grpc-js";
 import type { Logger } from "pino";
 import { asUnreachableReport } from "../../agent/heartbeat.ts";
 import type { ObservedClusterStatus } from "../../agent/status/collect.ts";
-import type { AgentMessage, Heartbeat, Hello, Report } from "../../apis/agent/v1/protocol.ts";
+import type { AgentMessage, Heartbeat, Hello, Report, WorkAck } from "../../apis/agent/v1/protocol.ts";
 import { lookupToken, type TokenRecord } from "../../apiserver/auth/tokens.ts";
 import type { InternalClient } from "../../apiserver/client/internal-client.ts";
 import { ApiError } from "../../apiserver/errors.ts";
@@ -35,6 +35,23 @@ export interface HeartbeatSink {
   recordUnreachable(client: InternalClient, clusterName: string, message: string, now: Date): Promise<void>;
 }
 
+/**
+ * A feature riding on the agent stream (work sync, policy distribution and audit): told when an
+ * accepted cluster's stream opens and closes, and handed the messages it owns. Handlers run one
+ * message at a time per stream (the stream is paused meanwhile).
+ */
+export interface AgentStreamExtension {
+  /**
+   * An accepted cluster's stream is ready: at open, or when a waiting cluster is approved (so
+   * it may be called twice for one stream; session.hello.acked_revision is what the agent had).
+   */
+  connected?(session: AgentSession, hello: Hello): void;
+  disconnected?(session: AgentSession): void;
+  workAck?(session: AgentSession, ack: WorkAck): Promise<void>;
+  /** Reports by kind (e.g. "PolicyReport"). */
+  reports?: Record<string, (session: AgentSession, report: Report) => Promise<void>>;
+}
+
 export interface ConnectDeps {
   store: Store;
   client: InternalClient;
@@ -44,6 +61,8 @@ export interface ConnectDeps {
   heartbeats: HeartbeatSink;
   /** How long an agent may take to send Hello. */
   helloTimeoutMs: number;
+  /** Read at each event, so features can attach after the endpoint has started. */
+  extensions: AgentStreamExtension[];
 }
 
 const UNKNOWN_CREDENTIAL = "unknown or revoked cluster credential";
@@ -85,11 +104,13 @@ async function open(deps: ConnectDeps, call: AgentCall, token: string | undefine
   if (!cluster) throw new AgentCallError(status.UNAUTHENTICATED, UNKNOWN_CREDENTIAL);
   const log = deps.log.child({ cluster: hello.cluster_name });
   const session = new AgentSession(hello.cluster_name, call, welcomeFor(cluster), log);
+  session.hello = hello;
   if (call.cancelled) return;
   deps.sessions.add(session);
   const closed = () => {
     if (deps.sessions.get(session.clusterName) === session) log.info("agent disconnected");
     deps.sessions.remove(session);
+    for (const x of deps.extensions) x.disconnected?.(session);
     // A scan this stream was running will not be answered: say so rather than leave it waiting.
     for (const [scanId, params] of session.pendingScans)
       void storeReport(deps.client, session.clusterName, scanId, params, {
@@ -110,6 +131,7 @@ async function open(deps: ConnectDeps, call: AgentCall, token: string | undefine
     return;
   }
   session.sendWelcome(session.welcome);
+  if (session.accepted) for (const x of deps.extensions) x.connected?.(session, hello);
   call.on("data", (msg: AgentMessage) => {
     call.pause();
     handleMessage(deps, session, token!, msg)
@@ -127,13 +149,18 @@ async function handleMessage(deps: ConnectDeps, session: AgentSession, token: st
       return heartbeat(deps, session, token, msg.heartbeat);
     case "hello":
       throw new Error("Hello sent twice on one stream");
-    case "report":
+    case "report": {
       if (msg.report.kind === "DiagnosticReport") return diagnosticReport(deps, session, msg.report);
+      if (!session.accepted) return;
+      const handler = deps.extensions.find((x) => x.reports?.[msg.report.kind])?.reports?.[msg.report.kind];
+      if (handler) return handler(session, msg.report);
       session.log.debug({ kind: msg.report.kind }, "report kind ignored");
       return;
-    default:
-      // WorkAck and other reports belong to the sync and audit controllers (later issues).
-      session.log.debug({ message: msg.body }, "agent message ignored");
+    }
+    case "work_ack":
+      if (!session.accepted) return;
+      for (const x of deps.extensions) await x.workAck?.(session, msg.work_ack);
+      return;
   }
 }
 

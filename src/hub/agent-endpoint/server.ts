@@ -15,7 +15,7 @@ import type { CertKeyPair } from "../../apiserver/auth/pki.ts";
 import type { InternalClient } from "../../apiserver/client/internal-client.ts";
 import type { Store } from "../../storage/store.ts";
 import { watchClustersForSessions } from "./cluster-watch.ts";
-import { type HeartbeatSink, handleConnect } from "./connect.ts";
+import { type AgentStreamExtension, type HeartbeatSink, handleConnect } from "./connect.ts";
 import { bearerFrom, toGrpcStatus } from "./grpc-status.ts";
 import { agentEndpointMetrics } from "./metrics.ts";
 import { register } from "./register.ts";
@@ -44,6 +44,8 @@ export interface AgentEndpoint {
   /** https://HOST:PORT, what `mcp-agent --hub` takes. */
   url: string;
   sessions: AgentSessions;
+  /** Features riding on the agent streams (work sync, policy audit) attach here. */
+  extend(extension: AgentStreamExtension): void;
   close(): Promise<void>;
 }
 
@@ -61,7 +63,15 @@ export async function startAgentEndpoint(opts: AgentEndpointOptions): Promise<Ag
   const log = opts.log;
   const metrics = agentEndpointMetrics(opts.metricsRegistry);
   const sessions = new AgentSessions(metrics);
-  const deps = { ...opts, log, metrics, sessions, helloTimeoutMs: opts.helloTimeoutMs ?? 30_000 };
+  const extensions: AgentStreamExtension[] = [];
+  const deps = {
+    ...opts,
+    log,
+    metrics,
+    sessions,
+    extensions,
+    helloTimeoutMs: opts.helloTimeoutMs ?? 30_000,
+  };
   const server = new grpc.Server(SERVER_CHANNEL_OPTIONS);
   server.addService(agentServiceDefinition, {
     Register(
@@ -92,7 +102,7 @@ export async function startAgentEndpoint(opts: AgentEndpointOptions): Promise<Ag
     false,
   );
   const port = await bind(server, opts.host, opts.port, credentials);
-  const watcher = watchClustersForSessions(opts.client, sessions, log);
+  const watcher = watchClustersForSessions(opts.client, sessions, log, extensions);
   await watcher.synced;
   const host = opts.host === "0.0.0.0" || opts.host === "::" ? "127.0.0.1" : opts.host;
   const url = `https://${host.includes(":") ? `[${host}]` : host}:${port}`;
@@ -102,6 +112,11 @@ export async function startAgentEndpoint(opts: AgentEndpointOptions): Promise<Ag
     port,
     url,
     sessions,
+    extend(extension) {
+      extensions.push(extension);
+      // Streams already open hear of the feature as if they had just connected.
+      for (const s of sessions.all()) if (s.hello && s.accepted) extension.connected?.(s, s.hello);
+    },
     async close() {
       await watcher.stop();
       sessions.endAll("the hub is shutting down");

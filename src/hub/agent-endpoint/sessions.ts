@@ -4,7 +4,14 @@
 // a Goodbye when the cluster is unjoined.
 import { type ServerDuplexStream, status } from "@grpc/grpc-js";
 import type { Logger } from "pino";
-import type { AgentMessage, Command, OutgoingHubMessage, Welcome } from "../../apis/agent/v1/protocol.ts";
+import type {
+  AgentMessage,
+  Command,
+  Hello,
+  OutgoingHubMessage,
+  Welcome,
+  WorkUpdate,
+} from "../../apis/agent/v1/protocol.ts";
 import type { DiagnoseParams } from "../../diag/fleet/report.ts";
 import type { AgentEndpointMetrics } from "./metrics.ts";
 
@@ -14,6 +21,8 @@ export class AgentSession {
   readonly clusterName: string;
   readonly call: AgentCall;
   readonly log: Logger;
+  /** The agent's Hello: its version and the Work revision it had applied when it connected. */
+  hello?: Hello;
   /** What the agent was last told; a change is sent as a new Welcome. */
   welcome: Welcome;
   /**
@@ -44,10 +53,18 @@ export class AgentSession {
     this.send({ welcome });
   }
 
-  /** Sends a command (e.g. diagnose) to the agent; its answer comes back as a Report. */
-  sendCommand(command: Command, params: DiagnoseParams): void {
-    if (command.name === "diagnose") this.pendingScans.set(command.id, params);
+  /**
+   * Sends a command to the agent; an answer comes back as a Report. A diagnose command's
+   * parameters are remembered so that only the report for a scan asked for is stored.
+   */
+  sendCommand(command: Command, params?: DiagnoseParams): void {
+    if (command.name === "diagnose" && params) this.pendingScans.set(command.id, params);
     this.send({ command });
+  }
+
+  /** Sends a Work update (src/hub/propagation/ decides what and when). */
+  sendWork(work: WorkUpdate): void {
+    this.send({ work });
   }
 
   /** Tells the agent to forget its credential and stop, then ends the stream. */
@@ -85,6 +102,10 @@ export class AgentSessions {
 
   get(clusterName: string): AgentSession | undefined {
     return this.live.get(clusterName);
+  }
+
+  all(): AgentSession[] {
+    return [...this.live.values()];
   }
 
   /** Tracks a new stream for a cluster, ending the one it replaces. */

@@ -13,6 +13,7 @@ import { DiagnosticScan } from "./diagnostic-scan.ts";
 import { ClusterOverridePolicy, OverridePolicy } from "./override-policy.ts";
 import { ClusterPropagationPolicy, PropagationPolicy } from "./propagation-policy.ts";
 import { BootstrapToken, ClusterJoin } from "./registration.ts";
+import { ResourceBinding } from "./resource-binding.ts";
 import { DiagnosticReport, Rollout } from "./rollout.ts";
 import { Work } from "./work.ts";
 
@@ -37,7 +38,33 @@ const kinds: KindEntry[] = [
   },
   { kind: "OverridePolicy", schema: OverridePolicy, namespaced: true, shortNames: ["op"] },
   { kind: "ClusterOverridePolicy", schema: ClusterOverridePolicy, namespaced: false, shortNames: ["cop"] },
-  { kind: "Work", schema: Work, namespaced: true },
+  {
+    kind: "ResourceBinding",
+    schema: ResourceBinding,
+    namespaced: true,
+    shortNames: ["rb"],
+    printerColumns: [
+      { name: "Kind", type: "string", jsonPath: ".spec.resource.kind" },
+      { name: "Resource", type: "string", jsonPath: ".spec.resource.name" },
+      { name: "Scheduled", type: "string", jsonPath: '.status.conditions[?(@.type=="Scheduled")].status' },
+      {
+        name: "FullyApplied",
+        type: "string",
+        jsonPath: '.status.conditions[?(@.type=="FullyApplied")].status',
+      },
+      { name: "Clusters", type: "string", jsonPath: ".spec.clusters[*].name", priority: 1 },
+    ],
+  },
+  {
+    kind: "Work",
+    schema: Work,
+    namespaced: true,
+    printerColumns: [
+      { name: "Cluster", type: "string", jsonPath: ".spec.cluster" },
+      { name: "Revision", type: "integer", jsonPath: ".spec.revision" },
+      { name: "Applied", type: "integer", jsonPath: ".status.appliedRevision" },
+    ],
+  },
   { kind: "ClusterPolicy", schema: ClusterPolicy, namespaced: false, shortNames: ["cpol"] },
   { kind: "PolicyReport", schema: PolicyReport, namespaced: true, shortNames: ["polr"] },
   { kind: "Rollout", schema: Rollout, namespaced: true, shortNames: ["ro"] },
