@@ -11,7 +11,8 @@ import {
   selectorQuery,
 } from "../command.ts";
 import { describeObject, type EventLike } from "../describe-format.ts";
-import { errorText, isNotFound } from "../errors.ts";
+import { bindingLocation, propagationSection } from "../describe-propagation.ts";
+import { ApiError, errorText, isNotFound } from "../errors.ts";
 import type { Invocation } from "../invocation.ts";
 import { noResourcesMessage } from "../output.ts";
 import { resourcePath } from "../resources.ts";
@@ -67,12 +68,29 @@ async function runDescribe(inv: Invocation, args: string[]): Promise<number> {
     }
     for (const obj of objects) {
       const events = inv.bool("show-events") ? await eventsFor(client, obj) : undefined;
-      texts.push(describeObject(obj, events, Date.now()));
+      texts.push(describeObject(obj, events, Date.now()) + (await propagationOf(client, obj)));
     }
   }
   if (texts.length > 0) inv.io.out(texts.join("\n\n"));
   for (const e of errors) inv.io.err(`${e}\n`);
   return errors.length > 0 ? 1 : 0;
+}
+
+/** The template's Propagation section, from its ResourceBinding (none when it is not propagated). */
+async function propagationOf(client: HubClient, obj: KubeObject): Promise<string> {
+  const at = bindingLocation(obj);
+  if (!at) return "";
+  try {
+    return propagationSection(
+      await client.get<KubeObject>(
+        `/apis/mcp.platform/v1/namespaces/${encodeURIComponent(at.namespace)}/resourcebindings/${encodeURIComponent(at.name)}`,
+      ),
+    );
+  } catch (e) {
+    // Not propagated, or bindings are not readable to this user: describe shows the rest.
+    if (isNotFound(e) || (e instanceof ApiError && e.code === 403)) return "";
+    throw e;
+  }
 }
 
 /**
