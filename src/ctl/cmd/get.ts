@@ -4,7 +4,8 @@
 import type { KubeObject } from "../../apis/meta/types.ts";
 import type { Table } from "../../apiserver/table/types.ts";
 import { UsageError } from "../../cli/flags.ts";
-import { TABLE_ACCEPT } from "../client.ts";
+import { type HubClient, TABLE_ACCEPT } from "../client.ts";
+import { withClustersColumn } from "../clusters-column.ts";
 import {
   allNamespacesFlag,
   type Command,
@@ -130,6 +131,7 @@ async function fetchPiece(inv: Invocation, o: FetchOptions): Promise<Piece> {
     const path = resourcePath(o.resource, o.namespace);
     if (asTable) piece.table = await listTable(client, path, selectorQuery(inv));
     else piece.objects = (await listObjects(client, path, selectorQuery(inv))).items;
+    if (o.output === "wide" && piece.table) piece.table = await addClusters(client, o, piece.table);
     return piece;
   }
   for (const name of o.names) {
@@ -148,7 +150,21 @@ async function fetchPiece(inv: Invocation, o: FetchOptions): Promise<Piece> {
       o.errors.push(errorText(e));
     }
   }
+  if (o.output === "wide" && piece.table) piece.table = await addClusters(client, o, piece.table);
   return piece;
+}
+
+/** Templates at the hub get a CLUSTERS column from their ResourceBindings (wide output only). */
+async function addClusters(client: HubClient, o: FetchOptions, table: Table): Promise<Table> {
+  if (o.resource.group === "mcp.platform") return table;
+  const ns = o.resource.namespaced ? o.namespace : "mcp-system";
+  const path = `/apis/mcp.platform/v1${ns ? `/namespaces/${encodeURIComponent(ns)}` : ""}/resourcebindings`;
+  try {
+    return withClustersColumn(table, o.resource.kind, (await listObjects(client, path, {})).items);
+  } catch {
+    // Bindings not readable (RBAC) or not served (an older hub): the table without the column.
+    return table;
+  }
 }
 
 function print(
