@@ -2,7 +2,6 @@
 // from this separate process: create, get, full and paged list of BENCH_OBJECTS ConfigMaps, then
 // watch fan-out to BENCH_WATCHERS watches. Prints one JSON object on stdout; progress on stderr.
 // Usage: npx node bench/apiserver.bench.ts   (sizes and switches: bench/apiserver/config.ts)
-import { cpus, totalmem } from "node:os";
 import { type ApiBenchConfig, benchConfig } from "./apiserver/config.ts";
 import { createPhase, getPhase } from "./apiserver/crud.ts";
 import { fullListPhase, pagedListPhase } from "./apiserver/list.ts";
@@ -12,6 +11,7 @@ import { startHubProcess } from "./lib/hub-process.ts";
 import { round } from "./lib/latency.ts";
 import { measurePhase, progress } from "./lib/phase.ts";
 import { rssMiB } from "./lib/proc-stats.ts";
+import { requireNode24, runHeader } from "./lib/report.ts";
 
 async function runOnce(cfg: ApiBenchConfig, durability: "full" | "normal") {
   const t0 = performance.now();
@@ -63,21 +63,13 @@ async function runOnce(cfg: ApiBenchConfig, durability: "full" | "normal") {
 }
 
 async function main(): Promise<void> {
-  const major = Number(process.versions.node.split(".")[0]);
-  if (major < 24) throw new Error(`Node ${process.version} is too old: run with npx node (Node 24)`);
+  requireNode24();
   const cfg = benchConfig();
   const startedAt = new Date().toISOString();
   const runs = [];
   for (const d of cfg.durabilities) runs.push(await runOnce(cfg, d));
   const out = {
-    benchmark: "apiserver",
-    startedAt,
-    node: process.version,
-    machine: {
-      cpus: cpus().length,
-      cpuModel: cpus()[0]?.model ?? "",
-      memoryMiB: Math.round(totalmem() / 2 ** 20),
-    },
+    ...runHeader("apiserver", startedAt),
     config: cfg,
     runs,
   };

@@ -7,7 +7,6 @@
 // (agent send → lastHeartbeatTime stamped, and → seen by a watch), and that every cluster is Ready
 // at the end. SPEC target: the hub under 50% of one core. Prints one JSON object on stdout.
 // Usage: npx node bench/heartbeat.bench.ts   (sizes and switches: bench/heartbeat/config.ts)
-import { cpus, totalmem } from "node:os";
 import { formatDuration } from "../src/cli/duration.ts";
 import { benchConfig, type HeartbeatBenchConfig } from "./heartbeat/config.ts";
 import { fleetState, issueTokens, patchIntervals, startFleet } from "./heartbeat/fleet.ts";
@@ -18,6 +17,7 @@ import { startHubProcess } from "./lib/hub-process.ts";
 import { round } from "./lib/latency.ts";
 import { measurePhase, progress } from "./lib/phase.ts";
 import { rssMiB, sampleProcess, sampleSelf } from "./lib/proc-stats.ts";
+import { requireNode24, runHeader } from "./lib/report.ts";
 
 const HEARTBEAT = "mcp_hub_heartbeat_duration_seconds";
 const WRITE = "mcp_cluster_heartbeat_write_seconds";
@@ -197,20 +197,12 @@ async function run(cfg: HeartbeatBenchConfig) {
 }
 
 async function main(): Promise<void> {
-  const major = Number(process.versions.node.split(".")[0]);
-  if (major < 24) throw new Error(`Node ${process.version} is too old: run with npx node (Node 24)`);
+  requireNode24();
   const cfg = benchConfig();
   const startedAt = new Date().toISOString();
   const result = await run(cfg);
   const out = {
-    benchmark: "heartbeat",
-    startedAt,
-    node: process.version,
-    machine: {
-      cpus: cpus().length,
-      cpuModel: cpus()[0]?.model ?? "",
-      memoryMiB: Math.round(totalmem() / 2 ** 20),
-    },
+    ...runHeader("heartbeat", startedAt),
     config: cfg,
     ...result,
   };

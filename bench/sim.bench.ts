@@ -3,11 +3,11 @@
 // start-up time, steady RSS per cluster, idle CPU, and GET latency (nodes and all pods) across a
 // random sample of clusters over HTTPS with their tokens. Prints one JSON object on stdout;
 // progress on stderr. Usage: npx node bench/sim.bench.ts   (sizes: bench/sim/config.ts)
-import { cpus, totalmem } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { round } from "./lib/latency.ts";
 import { measurePhase, progress } from "./lib/phase.ts";
 import { rssMiB } from "./lib/proc-stats.ts";
+import { requireNode24, runHeader } from "./lib/report.ts";
 import { type SimBenchConfig, simBenchConfig } from "./sim/config.ts";
 import { requestPhase, sampleClients, warmUp } from "./sim/requests.ts";
 import { type SimProcess, startSimProcess } from "./sim/sim-process.ts";
@@ -98,8 +98,7 @@ function perCluster(clusters: number, rss: number, baselineRss: number | undefin
 }
 
 async function main(): Promise<void> {
-  const major = Number(process.versions.node.split(".")[0]);
-  if (major < 24) throw new Error(`Node ${process.version} is too old: run with npx node (Node 24)`);
+  requireNode24();
   const cfg = simBenchConfig();
   const startedAt = new Date().toISOString();
   // One after the other: two fleets at once would measure each other.
@@ -111,14 +110,7 @@ async function main(): Promise<void> {
     ...perCluster(cfg.clusters, run.idle.rssMiB, base?.idle.rssMiB),
   };
   const out = {
-    benchmark: "sim",
-    startedAt,
-    node: process.version,
-    machine: {
-      cpus: cpus().length,
-      cpuModel: cpus()[0]?.model ?? "",
-      memoryMiB: Math.round(totalmem() / 2 ** 20),
-    },
+    ...runHeader("sim", startedAt),
     config: cfg,
     summary: {
       clusters: cfg.clusters,

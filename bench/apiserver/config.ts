@@ -1,6 +1,8 @@
 // The API server benchmark's sizes and switches, read once from the environment. Defaults are the
 // issue's numbers; small values make a quick smoke run.
 
+import { envInt } from "../lib/env.ts";
+
 export interface ApiBenchConfig {
   /** BENCH_OBJECTS (default 10000): ConfigMaps created, then read and listed. */
   objects: number;
@@ -30,33 +32,25 @@ export interface ApiBenchConfig {
   watchTimeoutMs: number;
 }
 
-function int(name: string, fallback: number, min = 1): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer >= ${min}, got "${raw}"`);
-  return n;
-}
-
 export function benchConfig(): ApiBenchConfig {
-  const objects = int("BENCH_OBJECTS", 10_000);
+  const objects = envInt("BENCH_OBJECTS", 10_000);
   const durabilities = (process.env.BENCH_DURABILITY || "full").split(",").map((d) => d.trim());
   for (const d of durabilities)
     if (d !== "full" && d !== "normal")
       throw new Error(`BENCH_DURABILITY takes full and/or normal, got "${d}"`);
   return {
     objects,
-    gets: int("BENCH_GETS", objects),
-    lists: int("BENCH_LISTS", 20),
-    pageSize: int("BENCH_PAGE_SIZE", 500),
-    pagedLists: int("BENCH_PAGED_LISTS", 5),
-    watchers: int("BENCH_WATCHERS", 100),
-    updates: int("BENCH_UPDATES", 1000),
-    concurrency: int("BENCH_CONCURRENCY", 16),
+    gets: envInt("BENCH_GETS", objects),
+    lists: envInt("BENCH_LISTS", 20),
+    pageSize: envInt("BENCH_PAGE_SIZE", 500),
+    pagedLists: envInt("BENCH_PAGED_LISTS", 5),
+    watchers: envInt("BENCH_WATCHERS", 100),
+    updates: envInt("BENCH_UPDATES", 1000),
+    concurrency: envInt("BENCH_CONCURRENCY", 16),
     durabilities: durabilities as ("full" | "normal")[],
     logLevel: process.env.BENCH_LOG_LEVEL || "info",
     cpuProfDir: process.env.BENCH_CPU_PROF || undefined,
     dataParent: process.env.BENCH_DATA_PARENT || undefined,
-    watchTimeoutMs: int("BENCH_WATCH_TIMEOUT_MS", 60_000),
+    watchTimeoutMs: envInt("BENCH_WATCH_TIMEOUT_MS", 60_000),
   };
 }

@@ -2,6 +2,8 @@
 // SPEC's numbers (1,000 pull-mode clusters at a 10 s interval, hub under 50% of one core); small
 // values make a quick smoke run, e.g. BENCH_CLUSTERS=20 BENCH_INTERVAL_S=2 BENCH_WINDOW_S=6.
 
+import { envDurability, envInt } from "../lib/env.ts";
+
 export interface HeartbeatBenchConfig {
   /** BENCH_CLUSTERS (default 1000): pull-mode clusters, one agent session each. */
   clusters: number;
@@ -29,28 +31,17 @@ export interface HeartbeatBenchConfig {
   dataParent?: string;
 }
 
-function int(name: string, fallback: number, min = 1): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer >= ${min}, got "${raw}"`);
-  return n;
-}
-
 export function benchConfig(): HeartbeatBenchConfig {
-  const durability = process.env.BENCH_DURABILITY || "full";
-  if (durability !== "full" && durability !== "normal")
-    throw new Error(`BENCH_DURABILITY takes full or normal, got "${durability}"`);
   return {
-    clusters: int("BENCH_CLUSTERS", 1000),
-    intervalS: int("BENCH_INTERVAL_S", 10),
-    windowS: int("BENCH_WINDOW_S", 60),
-    nodes: int("BENCH_NODES", 10),
-    startRate: int("BENCH_START_RATE", 50),
-    concurrency: int("BENCH_CONCURRENCY", 16),
-    watch: int("BENCH_WATCH", 1, 0) !== 0,
-    readyTimeoutS: int("BENCH_READY_TIMEOUT_S", 300),
-    durability,
+    clusters: envInt("BENCH_CLUSTERS", 1000),
+    intervalS: envInt("BENCH_INTERVAL_S", 10),
+    windowS: envInt("BENCH_WINDOW_S", 60),
+    nodes: envInt("BENCH_NODES", 10),
+    startRate: envInt("BENCH_START_RATE", 50),
+    concurrency: envInt("BENCH_CONCURRENCY", 16),
+    watch: envInt("BENCH_WATCH", 1, 0) !== 0,
+    readyTimeoutS: envInt("BENCH_READY_TIMEOUT_S", 300),
+    durability: envDurability(),
     logLevel: process.env.BENCH_LOG_LEVEL || "info",
     cpuProfDir: process.env.BENCH_CPU_PROF || undefined,
     dataParent: process.env.BENCH_DATA_PARENT || undefined,

@@ -1,13 +1,8 @@
 // The load generator: N pull-mode agents in this one process, each the real agent library
-// (src/agent/agent.ts: Register with a bootstrap token, then one gRPC stream to the hub) with a
-// synthetic member in place of a kube-apiserver. Only the collector is replaced; registration,
-// the stream, heartbeats, Welcome handling and reconnects are the product's own code.
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import pino from "pino";
-import { type Agent, type AgentExit, startAgent } from "../../src/agent/agent.ts";
-import { DEFAULT_BACKOFF, parseHubAddress } from "../../src/agent/options.ts";
+// (bench/lib/agent-fleet.ts) with a synthetic member in place of a kube-apiserver. Only the
+// collector is replaced; registration, the stream, heartbeats, Welcome handling and reconnects
+// are the product's own code.
+import { type AgentFleet, startAgentFleet } from "../lib/agent-fleet.ts";
 import type { HubClient } from "../lib/hub-client.ts";
 import { runPool } from "../lib/pool.ts";
 import { syntheticStatus } from "./status.ts";
@@ -45,64 +40,26 @@ export interface FleetOptions {
   onSend(cluster: string): void;
 }
 
-export interface AgentFleet {
-  names: string[];
-  /** Agents that ended on their own (refused, or failed): none should. */
-  exited(): { count: number; first?: string };
-  stop(): Promise<void>;
-}
-
-export async function startFleet(o: FleetOptions): Promise<AgentFleet> {
-  const stateDir = await mkdtemp(join(tmpdir(), "mcp-bench-agents-"));
-  const log = pino({ level: "silent" });
-  const agents: Agent[] = [];
-  const exits: AgentExit[] = [];
-  const names = o.tokens.map((_, i) => clusterName(i));
-  let stopping = false;
-  const t0 = performance.now();
-  for (const [i, token] of o.tokens.entries()) {
-    // Paced: registrations arrive as an operator's rollout would, and heartbeat phases spread out.
-    const due = t0 + (i * 1000) / o.startRate;
-    const wait = due - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    const status = syntheticStatus(i, o.nodes);
-    const name = names[i];
-    const agent = startAgent(
-      {
-        hubTarget: parseHubAddress(o.hubAgentUrl),
-        hubCaPath: o.hubCaPath,
-        bootstrapToken: token,
-        clusterName: name,
-        labels: { region: `region-${i % 8}`, env: "bench" },
-        stateDir,
-        logLevel: "silent",
-        backoff: DEFAULT_BACKOFF,
-        registerTimeoutMs: 60_000,
-      },
-      {
-        log,
+export function startFleet(o: FleetOptions): Promise<AgentFleet> {
+  return startAgentFleet({
+    hubAgentUrl: o.hubAgentUrl,
+    hubCaPath: o.hubCaPath,
+    names: o.tokens.map((_, i) => clusterName(i)),
+    tokens: o.tokens,
+    startRate: o.startRate,
+    labels: (i) => ({ region: `region-${i % 8}`, env: "bench" }),
+    member(i, name) {
+      const status = syntheticStatus(i, o.nodes);
+      return {
         // The session writes the heartbeat as soon as the collector returns, so this is send time.
         collect: async () => {
           const observed = status();
           queueMicrotask(() => o.onSend(name));
           return observed;
         },
-      },
-    );
-    void agent.done.then((exit) => {
-      if (!stopping) exits.push(exit);
-    });
-    agents.push(agent);
-  }
-  return {
-    names,
-    exited: () => ({ count: exits.length, first: exits[0]?.message }),
-    async stop() {
-      stopping = true;
-      await Promise.all(agents.map((a) => a.stop()));
-      await rm(stateDir, { recursive: true, force: true });
+      };
     },
-  };
+  });
 }
 
 interface ClusterItem {

@@ -1,11 +1,12 @@
 // Starts the real mcp-server binary as a child process (never in-process: the server's CPU and
 // memory must be its own), waits for its "serving" line, and stops it with SIGTERM so that a
 // --cpu-prof profile gets written.
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtemp, open, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { awaitOutput, stopChild } from "./child.ts";
 
 const SERVER = fileURLToPath(new URL("../../src/cmd/server.ts", import.meta.url));
 
@@ -58,7 +59,13 @@ export async function startHubProcess(opts: HubProcessOptions): Promise<HubProce
   let url: string;
   let agentUrl: string;
   try {
-    ({ url, agentUrl } = await servingUrls(child, logPath));
+    // The banner prints the API address first and the agent endpoint on a later line.
+    [, url, agentUrl] = await awaitOutput(child, {
+      what: "mcp-server",
+      ready: /MCP hub serving on (https:\/\/\S+)\s[\s\S]*agent endpoint:\s+(https:\/\/\S+)\s/,
+      timeoutMs: 60_000,
+      logPath,
+    });
   } catch (e) {
     child.kill("SIGKILL");
     throw e;
@@ -72,46 +79,8 @@ export async function startHubProcess(opts: HubProcessOptions): Promise<HubProce
     kubeconfigPath: join(dataDir, "hub.kubeconfig"),
     logPath,
     async stop() {
-      await stopChild(child);
+      await stopChild(child, 20_000);
       await rm(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-function servingUrls(
-  child: ChildProcess,
-  logPath: string,
-  timeoutMs = 60_000,
-): Promise<{ url: string; agentUrl: string }> {
-  return new Promise((resolve, reject) => {
-    let out = "";
-    const timer = setTimeout(() => fail(`mcp-server did not start within ${timeoutMs} ms`), timeoutMs);
-    const fail = (msg: string) => {
-      clearTimeout(timer);
-      reject(new Error(`${msg}; see ${logPath}`));
-    };
-    child.once("exit", (code) => fail(`mcp-server exited with ${code} before serving`));
-    child.stdout!.setEncoding("utf8");
-    child.stdout!.on("data", (chunk: string) => {
-      out += chunk;
-      // The banner prints the API address first and the agent endpoint on a later line.
-      const m = /MCP hub serving on (https:\/\/\S+)/.exec(out);
-      const agent = /agent endpoint:\s+(https:\/\/\S+)/.exec(out);
-      if (!m || !agent) return;
-      clearTimeout(timer);
-      child.removeAllListeners("exit");
-      child.stdout!.removeAllListeners("data");
-      child.stdout!.resume(); // keep draining so the hub never blocks on a full pipe
-      resolve({ url: m[1], agentUrl: agent[1] });
-    });
-  });
-}
-
-async function stopChild(child: ChildProcess, graceMs = 20_000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((r) => child.once("exit", () => r()));
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
-  await exited;
-  clearTimeout(timer);
 }

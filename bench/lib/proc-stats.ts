@@ -3,6 +3,7 @@
 // in /proc/<pid>/status, sampled while a phase runs to catch its peak.
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { round } from "./latency.ts";
 
 export interface ProcUsage {
@@ -75,6 +76,36 @@ export function sampleSelf(): { stop(): { cpuSeconds: number; cpuPercent: number
       const u = process.cpuUsage(u0);
       const cpu = (u.user + u.system) / 1e6;
       return { cpuSeconds: round(cpu), cpuPercent: round(wall > 0 ? (cpu / wall) * 100 : 0) };
+    },
+  };
+}
+
+/** Busy and total CPU seconds of the whole machine, all cores, from /proc/stat. */
+function machineCpu(): { busy: number; total: number } {
+  const line = readFileSync("/proc/stat", "utf8").split("\n", 1)[0];
+  // cpu user nice system idle iowait irq softirq steal ...
+  const f = line.trim().split(/\s+/).slice(1).map(Number);
+  const total = f.reduce((a, b) => a + b, 0);
+  const idle = f[3] + (f[4] ?? 0);
+  return { busy: (total - idle) / clockTicks(), total: total / clockTicks() };
+}
+
+/**
+ * The whole machine's CPU over a phase, in percent of one core (200 = both cores of a 2-core
+ * machine busy): on a shared machine, what other processes took shows up as busy time that is
+ * none of the benchmark's.
+ */
+export function sampleMachine(): { stop(): { cpuPercent: number; loadAverage1m: number } } {
+  const t0 = performance.now();
+  const c0 = machineCpu();
+  return {
+    stop() {
+      const wall = (performance.now() - t0) / 1000;
+      const busy = machineCpu().busy - c0.busy;
+      return {
+        cpuPercent: round(wall > 0 ? (busy / wall) * 100 : 0),
+        loadAverage1m: round(loadavg()[0]),
+      };
     },
   };
 }

@@ -1,6 +1,8 @@
 // The simulator benchmark's sizes and switches, read once from the environment. Defaults are the
 // issue's numbers (1,000 clusters × 10 nodes); small values make a quick smoke run.
 
+import { envInt } from "../lib/env.ts";
+
 export interface SimBenchConfig {
   /** BENCH_SIM_CLUSTERS (default 1000): clusters in the measured fleet. */
   clusters: number;
@@ -26,26 +28,18 @@ export interface SimBenchConfig {
   dataParent?: string;
 }
 
-function int(name: string, fallback: number, min = 1): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer >= ${min}, got "${raw}"`);
-  return n;
-}
-
 export function simBenchConfig(): SimBenchConfig {
-  const clusters = int("BENCH_SIM_CLUSTERS", 1000);
+  const clusters = envInt("BENCH_SIM_CLUSTERS", 1000);
   return {
     clusters,
-    nodes: int("BENCH_SIM_NODES", 10),
-    baseline: int("BENCH_SIM_BASELINE", 1, 0) !== 0,
-    settleSeconds: int("BENCH_SIM_SETTLE_SECONDS", 10, 0),
-    idleSeconds: int("BENCH_SIM_IDLE_SECONDS", 30),
-    sample: Math.min(clusters, int("BENCH_SIM_SAMPLE", 100)),
-    requests: int("BENCH_SIM_REQUESTS", 2000),
-    concurrency: int("BENCH_CONCURRENCY", 8),
-    startTimeoutSeconds: int("BENCH_SIM_START_TIMEOUT_S", 900),
+    nodes: envInt("BENCH_SIM_NODES", 10),
+    baseline: envInt("BENCH_SIM_BASELINE", 1, 0) !== 0,
+    settleSeconds: envInt("BENCH_SIM_SETTLE_SECONDS", 10, 0),
+    idleSeconds: envInt("BENCH_SIM_IDLE_SECONDS", 30),
+    sample: Math.min(clusters, envInt("BENCH_SIM_SAMPLE", 100)),
+    requests: envInt("BENCH_SIM_REQUESTS", 2000),
+    concurrency: envInt("BENCH_CONCURRENCY", 8),
+    startTimeoutSeconds: envInt("BENCH_SIM_START_TIMEOUT_S", 900),
     logLevel: process.env.BENCH_LOG_LEVEL || "warn",
     dataParent: process.env.BENCH_DATA_PARENT || undefined,
   };

@@ -1,11 +1,12 @@
 // Starts the real mcp-sim binary as a child process (never in-process: the fleet's CPU and memory
 // must be its own), times it until it prints "cluster(s) running", reads the fleet index it wrote,
 // and stops it with SIGTERM.
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtemp, open, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { awaitOutput, stopChild } from "../lib/child.ts";
 import { progress } from "../lib/phase.ts";
 
 const SIM = fileURLToPath(new URL("../../src/cmd/sim.ts", import.meta.url));
@@ -47,7 +48,18 @@ export async function startSimProcess(opts: SimProcessOptions): Promise<SimProce
   await log.close();
   let reportedStartupMs: number;
   try {
-    reportedStartupMs = await running(child, opts.startTimeoutMs, logPath);
+    const m = await awaitOutput(child, {
+      what: "mcp-sim",
+      ready: /cluster\(s\) running \(started in ([\d.]+)s\)/,
+      timeoutMs: opts.startTimeoutMs,
+      logPath,
+      // Pass its "started n/N clusters" lines on: a 1,000-cluster start takes a while.
+      onChunk: (chunk) => {
+        for (const line of chunk.split("\n"))
+          if (/^started \d+\/\d+/.test(line)) progress(`mcp-sim: ${line}`);
+      },
+    });
+    reportedStartupMs = Number(m[1]) * 1000;
   } catch (e) {
     child.kill("SIGKILL");
     await rm(outDir, { recursive: true, force: true });
@@ -65,43 +77,8 @@ export async function startSimProcess(opts: SimProcessOptions): Promise<SimProce
     kubeconfigs: index.clusters.map((c) => c.kubeconfig),
     logPath,
     async stop() {
-      await stopChild(child);
+      await stopChild(child, 30_000);
       await rm(outDir, { recursive: true, force: true });
     },
   };
-}
-
-/** Resolves with mcp-sim's own start-up time once it reports its clusters running. */
-function running(child: ChildProcess, timeoutMs: number, logPath: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    let out = "";
-    const timer = setTimeout(() => fail(`mcp-sim did not start within ${timeoutMs} ms`), timeoutMs);
-    const fail = (msg: string) => {
-      clearTimeout(timer);
-      reject(new Error(`${msg}; see ${logPath}`));
-    };
-    child.once("exit", (code) => fail(`mcp-sim exited with ${code} before running`));
-    child.stdout!.setEncoding("utf8");
-    child.stdout!.on("data", (chunk: string) => {
-      out += chunk;
-      // Pass its "started n/N clusters" lines on: a 1,000-cluster start takes a while.
-      for (const line of chunk.split("\n")) if (/^started \d+\/\d+/.test(line)) progress(`mcp-sim: ${line}`);
-      const m = /cluster\(s\) running \(started in ([\d.]+)s\)/.exec(out);
-      if (!m) return;
-      clearTimeout(timer);
-      child.removeAllListeners("exit");
-      child.stdout!.removeAllListeners("data");
-      child.stdout!.resume(); // keep draining so mcp-sim never blocks on a full pipe
-      resolve(Number(m[1]) * 1000);
-    });
-  });
-}
-
-async function stopChild(child: ChildProcess, graceMs = 30_000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((r) => child.once("exit", () => r()));
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
-  await exited;
-  clearTimeout(timer);
 }

@@ -1,0 +1,42 @@
+// The applier's state in one JSON file (the agent keeps it in <state-dir>/<cluster>/work.json):
+// written to a temporary file, flushed to disk and renamed over the old one, so that a crash
+// leaves either the previous state or the new one, never half of one. Mode 0600: manifests may
+// carry Secrets. An unreadable file counts as no state (the hub then sends the full set).
+import { randomBytes } from "node:crypto";
+import { mkdir, open, rename, rm } from "node:fs/promises";
+import { dirname } from "node:path";
+import { readOptional } from "../apiserver/auth/files.ts";
+import type { ApplierState, ApplierStatePersistence } from "./types.ts";
+
+export function fileStatePersistence(path: string): ApplierStatePersistence {
+  return {
+    async load() {
+      const text = await readOptional(path);
+      if (text === undefined) return undefined;
+      try {
+        const s = JSON.parse(text) as Partial<ApplierState>;
+        if (typeof s.ackedRevision !== "number" || !Array.isArray(s.desired)) return undefined;
+        return s as ApplierState;
+      } catch {
+        return undefined;
+      }
+    },
+    async save(s) {
+      await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+      const tmp = `${path}.${randomBytes(4).toString("hex")}.tmp`;
+      try {
+        const f = await open(tmp, "wx", 0o600);
+        try {
+          await f.writeFile(JSON.stringify(s));
+          await f.sync();
+        } finally {
+          await f.close();
+        }
+        await rename(tmp, path);
+      } catch (e) {
+        await rm(tmp, { force: true });
+        throw e;
+      }
+    },
+  };
+}
