@@ -2,7 +2,8 @@
 // three mcp-agent processes, one of them stopped. `mcpctl diag scan --all-clusters -o json` gets
 // two scanned reports and one "cluster offline" at once; a Service selecting nothing, created with
 // kubectl in one member, shows up in that cluster's row only; the table output is the matrix, and
-// the reports are listed by `mcpctl get diagnosticreports -n mcp-system`.
+// the reports are listed by `mcpctl get diagnosticreports -n mcp-system`. The first scan stays
+// queryable after the second: `mcpctl diag history` and its archived report <cluster>.<scan>.
 import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -129,4 +130,38 @@ test("mcpctl diag scan: 2 agents scan their members, a stopped one is offline", 
 
   const listed = await mcpctlOk(hub.kubeconfigPath, ["get", "diagnosticreports", "-n", "mcp-system"]);
   for (const n of NAMES) assert.match(listed, new RegExp(`^${n}\\s`, "m"));
+
+  // History: both scans, newest first, per cluster and across the fleet; the first scan's full
+  // report is archived as mcp-system/<cluster>.<scan>.
+  const second = /scan (\S+): 3 cluster\(s\) selected/.exec(table.stderr)?.[1];
+  const clusterHistory = JSON.parse(
+    await mcpctlOk(hub.kubeconfigPath, ["diag", "history", "--cluster", "sim-001", "-o", "json"]),
+  ) as { scan: string; score?: number }[];
+  assert.deepEqual(
+    clusterHistory.map((h) => h.scan),
+    [second, result.scan],
+  );
+  assert.equal(clusterHistory[1].score, byName.get("sim-001")!.status.score);
+  const fleetHistory = JSON.parse(await mcpctlOk(hub.kubeconfigPath, ["diag", "history", "-o", "json"])) as {
+    scan: string;
+    clusters: number;
+    failed: number;
+  }[];
+  assert.deepEqual(
+    fleetHistory.map((r) => [r.scan, r.clusters, r.failed]),
+    [
+      [second, 3, 1],
+      [result.scan, 3, 1],
+    ],
+  );
+  const archived = JSON.parse(
+    await mcpctlOk(hub.kubeconfigPath, [
+      ...["get", "diagnosticreport", "-n", "mcp-system", `sim-001.${result.scan}`, "-o", "json"],
+    ]),
+  ) as ScanJson["reports"][number];
+  assert.equal(archived.metadata.labels["mcp.platform/report"], "history");
+  assert.deepEqual(
+    (archived.status.findings ?? []).filter((f) => f.object === "default/Service/orphan").map((f) => f.code),
+    orphan("sim-001"),
+  );
 });

@@ -1,31 +1,26 @@
 // `mcpctl diag scan`: a fleet-wide mcp-diag scan. Creates a DiagnosticScan (the hub sends it to
-// the selected clusters: agents in pull mode, the hub itself in push mode), then watches the
-// DiagnosticReports labelled with the scan id, showing progress on stderr, until every
-// dispatched cluster has reported (offline ones are reported at once) or --timeout passes. Prints
-// a cluster × check matrix and the findings many clusters share, or the reports as json/yaml.
-// Exit code 0 when every cluster reported (whatever it found), 1 when some did not in time.
-import type { KubeObject } from "../../apis/meta/types.ts";
+// the selected clusters: agents in pull mode, the hub itself in push mode), then waits for the
+// DiagnosticReports labelled with the scan id (../diag/collect.ts), showing progress on stderr,
+// until every dispatched cluster has reported (offline ones are reported at once) or --timeout
+// passes. Prints a cluster × check matrix and the findings many clusters share, or the reports as
+// json/yaml. Exit code 0 when every cluster reported (whatever it found), 1 when some did not in
+// time. `mcpctl diag history` lists earlier scans from the reports' bounded history.
 import { ApiError } from "../../apiserver/errors.ts";
 import { type LabelSelector, parseLabelSelector } from "../../apiserver/selectors/labels.ts";
 import { UsageError } from "../../cli/flags.ts";
-import type { HubClient } from "../client.ts";
 import { type Command, outputFlag } from "../command.ts";
+import { collectReports, REPORTS, type ReportObject } from "../diag/collect.ts";
+import { formatClusterHistory, formatScans, recordsOf, summarizeScans } from "../diag/history.ts";
 import { type FleetRow, formatMatrix, formatShared, sharedFindings } from "../diag/matrix.ts";
+import { CtlError, isNotFound } from "../errors.ts";
 import type { Invocation } from "../invocation.ts";
 import { formatValue, parseOutput } from "../output.ts";
 
 const SCANS = "/apis/mcp.platform/v1/diagnosticscans";
-const REPORTS = "/apis/mcp.platform/v1/namespaces/mcp-system/diagnosticreports";
-const SCAN_LABEL = "mcp.platform/scan";
 
 interface ScanResponse {
   metadata: { name: string };
   status: { clusters?: string[]; offline?: string[] };
-}
-
-interface ReportObject extends KubeObject {
-  spec: { cluster: string; targetVersion?: string };
-  status?: { score?: number; error?: string; findings?: FleetRow["findings"] };
 }
 
 const scan: Command = {
@@ -77,7 +72,12 @@ async function runScan(inv: Invocation, args: string[]): Promise<number> {
   const scanId = created.metadata.name;
   const clusters = created.status.clusters ?? [];
   inv.io.err(`scan ${scanId}: ${clusters.length} cluster(s) selected\n`);
-  const reports = await collectReports(inv, client, scanId, clusters, inv.flags.timeout as number);
+  const reports = await collectReports(client, {
+    scanId,
+    clusters,
+    timeoutMs: inv.flags.timeout as number,
+    onReport: (got, total) => inv.io.err(`${got}/${total} clusters scanned\n`),
+  });
   const missing = clusters.filter((c) => !reports.has(c));
   const rows: FleetRow[] = clusters.map((c) => {
     const r = reports.get(c);
@@ -105,45 +105,6 @@ async function runScan(inv: Invocation, args: string[]): Promise<number> {
     return 1;
   }
   return 0;
-}
-
-/** Reports of this scan by cluster: a list, then a watch from it, until all are in or time is up. */
-async function collectReports(
-  inv: Invocation,
-  client: HubClient,
-  scanId: string,
-  clusters: string[],
-  timeoutMs: number,
-): Promise<Map<string, ReportObject>> {
-  const wanted = new Set(clusters);
-  const got = new Map<string, ReportObject>();
-  const query = { labelSelector: `${SCAN_LABEL}=${scanId}` };
-  const take = (r: ReportObject) => {
-    const name = r.spec?.cluster ?? r.metadata.name!;
-    if (!wanted.has(name) || r.metadata.labels?.[SCAN_LABEL] !== scanId || got.has(name)) return;
-    got.set(name, r);
-    inv.io.err(`${got.size}/${clusters.length} clusters scanned\n`);
-  };
-  const list = await client.get<{ metadata: { resourceVersion?: string }; items: ReportObject[] }>(REPORTS, {
-    query,
-  });
-  for (const r of list.items) take(r);
-  if (got.size >= wanted.size) return got;
-  const ac = new AbortController();
-  const timer = setTimeout(() => ac.abort(), timeoutMs);
-  try {
-    for await (const ev of client.watch(REPORTS, {
-      query: { ...query, resourceVersion: list.metadata.resourceVersion },
-      signal: ac.signal,
-    })) {
-      if (ev.type === "ADDED" || ev.type === "MODIFIED") take(ev.object as ReportObject);
-      if (got.size >= wanted.size) break;
-    }
-  } finally {
-    clearTimeout(timer);
-    ac.abort();
-  }
-  return got;
 }
 
 /** A selector string (`a=b,c in (d,e),!f`) as the LabelSelector object the scan carries. */
@@ -174,11 +135,62 @@ export function toLabelSelector(text: string): LabelSelector {
   };
 }
 
+const history: Command = {
+  name: "history",
+  usage: "mcpctl diag history [--cluster NAME] [-o table|json|yaml]",
+  summary:
+    "List earlier fleet scans with their scores and findings per severity: one row per scan, or one cluster's scans with --cluster. Each cluster keeps its last 10 scans; the full report of an earlier scan is the DiagnosticReport mcp-system/<cluster>.<scan>.",
+  flags: [
+    { name: "cluster", type: "string", description: "Only this cluster's scans, newest first" },
+    outputFlag(["table", "json", "yaml"], "table"),
+  ],
+  examples: [
+    "mcpctl diag history",
+    "mcpctl diag history --cluster sim-001",
+    "mcpctl get diagnosticreports -n mcp-system -l mcp.platform/scan=scan-0123456789 -o yaml",
+  ],
+  run: runHistory,
+};
+
+async function runHistory(inv: Invocation, args: string[]): Promise<number> {
+  if (args.length > 0) throw new UsageError(`diag history takes no arguments, got "${args[0]}"`);
+  const format = parseOutput(inv.str("output") ?? "table", ["table", "json", "yaml"], "table");
+  const client = await inv.client();
+  const cluster = inv.str("cluster");
+  if (cluster) {
+    let report: ReportObject;
+    try {
+      report = await client.get<ReportObject>(`${REPORTS}/${encodeURIComponent(cluster)}`);
+    } catch (e) {
+      if (isNotFound(e))
+        throw new CtlError(
+          `cluster ${cluster} has no diagnostic report yet; run: mcpctl diag scan --all-clusters`,
+        );
+      throw e;
+    }
+    const records = recordsOf(report);
+    inv.io.out(
+      format === "json" || format === "yaml" ? formatValue(records, format) : formatClusterHistory(records),
+    );
+    return 0;
+  }
+  const latest = await client.get<{ items: ReportObject[] }>(REPORTS, {
+    query: { labelSelector: "mcp.platform/report=latest" },
+  });
+  const scans = summarizeScans(latest.items.flatMap(recordsOf));
+  inv.io.out(format === "json" || format === "yaml" ? formatValue(scans, format) : formatScans(scans));
+  return 0;
+}
+
 export const diagCommand: Command = {
   name: "diag",
   usage: "mcpctl diag SUBCOMMAND [flags]",
   summary: "Fleet diagnostics: run mcp-diag in many clusters at once and compare the results.",
   flags: [],
-  subcommands: [scan],
-  examples: ["mcpctl diag scan --all-clusters", "mcpctl get diagnosticreports -n mcp-system"],
+  subcommands: [scan, history],
+  examples: [
+    "mcpctl diag scan --all-clusters",
+    "mcpctl diag history --cluster sim-001",
+    "mcpctl get diagnosticreports -n mcp-system -l mcp.platform/report=latest",
+  ],
 };

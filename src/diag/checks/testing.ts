@@ -238,6 +238,8 @@ export interface WorkloadOptions {
   status?: Record<string, unknown>;
   generation?: number;
   tolerations?: Record<string, unknown>[];
+  /** More fields of the pod template's spec (securityContext, hostNetwork...). */
+  podSpec?: Record<string, unknown>;
 }
 
 function workload(apiVersion: string, kind: string, namespace: string, name: string, o: WorkloadOptions) {
@@ -249,6 +251,7 @@ function workload(apiVersion: string, kind: string, namespace: string, name: str
       spec: {
         containers: o.containers ?? [goodContainer()],
         ...(o.tolerations ? { tolerations: o.tolerations } : {}),
+        ...o.podSpec,
       },
     },
     ...o.spec,

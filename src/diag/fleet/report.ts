@@ -13,6 +13,10 @@ import type { Check, Severity } from "../types.ts";
 export const REPORT_NAMESPACE = "mcp-system";
 /** The label tying a report to the scan that produced it. */
 export const SCAN_LABEL = "mcp.platform/scan";
+/** The cluster a report is about (also in spec.cluster; the label is for selectors). */
+export const CLUSTER_LABEL = "mcp.platform/cluster";
+/** "latest" on mcp-system/<cluster>, "history" on the archived reports of earlier scans. */
+export const REPORT_LABEL = "mcp.platform/report";
 /** An agent's report larger than this is refused (a real one is a few hundred KiB at most). */
 export const MAX_REPORT_BYTES = 1024 * 1024;
 /** At most this many findings are stored per cluster; the summary still counts them all. */
@@ -31,6 +35,19 @@ export interface ReportStatus {
   kubernetesVersion?: string;
   summary?: Record<Severity, number>;
   findings?: { code: string; severity: Severity; object?: string; message: string; fix?: string }[];
+  error?: string;
+  /** On the latest report only: the cluster's earlier scans, newest first (see hub/diag/reports.ts). */
+  history?: HistoryEntry[];
+}
+
+/** One earlier scan of a cluster, as its latest report remembers it. */
+export interface HistoryEntry {
+  scan: string;
+  scannedAt?: string;
+  score?: number;
+  summary?: Record<Severity, number>;
+  kubernetesVersion?: string;
+  targetVersion?: string;
   error?: string;
 }
 
@@ -81,10 +98,22 @@ export function reportObject(
   return {
     apiVersion: API_VERSION,
     kind: "DiagnosticReport",
-    metadata: { name: cluster, namespace: REPORT_NAMESPACE, labels: { [SCAN_LABEL]: scanId } },
+    metadata: {
+      name: cluster,
+      namespace: REPORT_NAMESPACE,
+      labels: { ...reportLabels(cluster, scanId), [REPORT_LABEL]: "latest" },
+    },
     spec: { cluster, ...(params.targetVersion ? { targetVersion: params.targetVersion } : {}) },
     status,
   };
+}
+
+/**
+ * The scan and cluster labels. Scan ids are label-sized (the scan handler sees to it); a cluster
+ * name longer than a label value may be (63) goes without its label, spec.cluster still names it.
+ */
+export function reportLabels(cluster: string, scanId: string): Record<string, string> {
+  return { [SCAN_LABEL]: scanId, ...(cluster.length <= 63 ? { [CLUSTER_LABEL]: cluster } : {}) };
 }
 
 const SEVERITIES = new Set(["info", "warning", "error"]);

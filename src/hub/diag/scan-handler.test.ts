@@ -74,6 +74,13 @@ test("a fleet scan: pull via the agent, push via the hub, offline reported at on
 
   const bad = await h.api("POST", SCANS, { apiVersion: "mcp.platform/v1", kind: "DiagnosticScan", spec: {} });
   assert.equal(bad.status, 422, "a scan must say which clusters");
+  const long = await h.api("POST", SCANS, {
+    apiVersion: "mcp.platform/v1",
+    kind: "DiagnosticScan",
+    metadata: { name: `scan-${"x".repeat(59)}` },
+    spec: { all: true },
+  });
+  assert.equal(long.status, 422, "a scan id labels its reports: at most 63 characters");
 
   const res = await h.api<{ metadata: { name: string }; status: { clusters: string[]; offline: string[] } }>(
     "POST",

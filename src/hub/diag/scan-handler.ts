@@ -57,6 +57,15 @@ export function diagnosticScanHandler(deps: DiagnosticScanDeps): SubresourceHand
     obj.metadata.name ??= `scan-${randomBytes(5).toString("hex")}`;
     validateObject(ctx.rt, obj, undefined, parseFieldValidation(ctx.query.get("fieldValidation")));
     const scanId = obj.metadata.name;
+    // It labels every report of the scan (and names their archives), so it must fit a label value.
+    if (scanId.length > 63)
+      throw errors.invalid("DiagnosticScan", scanId, GROUP, [
+        {
+          reason: "FieldValueInvalid",
+          field: "metadata.name",
+          message: "Invalid value: must be no more than 63 characters",
+        },
+      ]);
     const spec = obj.spec as ScanSpec;
     const targets = await selectClusters(deps.client, scanId, spec);
     const params: DiagnoseParams = {

@@ -58,6 +58,19 @@ const Finding = Type.Object({
   fix: Type.Optional(Type.String()),
 });
 
+const Summary = Type.Object({ error: Type.Integer(), warning: Type.Integer(), info: Type.Integer() });
+
+/** An earlier scan of the cluster, summarised on its latest report (src/hub/diag/reports.ts). */
+const ReportHistoryEntry = Type.Object({
+  scan: Type.String(),
+  scannedAt: Type.Optional(Type.String()),
+  score: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
+  summary: Type.Optional(Summary),
+  kubernetesVersion: Type.Optional(Type.String()),
+  targetVersion: Type.Optional(Type.String()),
+  error: Type.Optional(Type.String()),
+});
+
 export const DiagnosticReport = platformObject("DiagnosticReport", {
   spec: Type.Object({ cluster: Type.String({ minLength: 1 }), targetVersion: Type.Optional(Type.String()) }),
   status: Type.Object({
@@ -66,10 +79,10 @@ export const DiagnosticReport = platformObject("DiagnosticReport", {
     findings: Type.Optional(Type.Array(Finding)),
     kubernetesVersion: Type.Optional(Type.String()),
     /** Findings per severity. */
-    summary: Type.Optional(
-      Type.Object({ error: Type.Integer(), warning: Type.Integer(), info: Type.Integer() }),
-    ),
+    summary: Type.Optional(Summary),
     /** Why the cluster could not be scanned (offline, unreachable); no score then. */
     error: Type.Optional(Type.String()),
+    /** On the latest report of a cluster: its earlier scans, newest first, a bounded number. */
+    history: Type.Optional(Type.Array(ReportHistoryEntry, { maxItems: 50 })),
   }),
 });
