@@ -16,6 +16,8 @@ export interface AuditRecord {
   latencyMs: number;
   sourceIP?: string;
   userAgent?: string;
+  /** Set by admission (e.g. which ClusterPolicy rules a write violated). */
+  annotations?: Record<string, string>;
 }
 
 export class AuditLog {

@@ -111,6 +111,7 @@ export class ApiServer {
     const sourceIP = req.socket?.remoteAddress;
     const url = new URL(req.url ?? "/", "http://local");
     const info = parseRequestInfo(req.method ?? "GET", url.pathname, url.searchParams);
+    const auditAnnotations: Record<string, string> = {};
     let user: UserInfo = anonymous;
     try {
       if (ANONYMOUS_PATHS.has(url.pathname) && (req.method === "GET" || req.method === "HEAD")) {
@@ -124,7 +125,7 @@ export class ApiServer {
       if (!authed) throw errors.unauthorized();
       user = authed;
       await this.authorize(user, info);
-      await this.dispatch(req, res, url, info, user);
+      await this.dispatch(req, res, url, info, user, auditAnnotations);
     } catch (e) {
       const err = asApiError(e);
       if (!(e instanceof ApiError)) this.opts.log.error({ err: e, path: url.pathname }, "request failed");
@@ -151,6 +152,7 @@ export class ApiServer {
         latencyMs: Math.round(latency * 100) / 100,
         sourceIP,
         userAgent: req.headers["user-agent"],
+        ...(Object.keys(auditAnnotations).length > 0 ? { annotations: auditAnnotations } : {}),
       });
     }
   }
@@ -204,6 +206,7 @@ export class ApiServer {
     url: URL,
     info: RequestInfo,
     user: UserInfo,
+    auditAnnotations: Record<string, string>,
   ) {
     if (!info.resourceRequest) {
       if (req.method !== "GET" && req.method !== "HEAD")
@@ -255,6 +258,7 @@ export class ApiServer {
       user,
       neg,
       warnings: [],
+      auditAnnotations,
       deps: this.deps,
     };
     const extra = info.subresource

@@ -12,6 +12,7 @@ import { describeCommand } from "./cmd/describe.ts";
 import { diagCommand } from "./cmd/diag.ts";
 import { getCommand } from "./cmd/get.ts";
 import { apiResourcesCommand, versionCommand } from "./cmd/info.ts";
+import { policyCommand } from "./cmd/policy.ts";
 import type { Command } from "./command.ts";
 import { describeFailure } from "./errors.ts";
 import { globalFlags, Invocation, type Io } from "./invocation.ts";
@@ -25,6 +26,7 @@ export const commands: Command[] = [
   deleteCommand,
   clusterCommand,
   diagCommand,
+  policyCommand,
   apiResourcesCommand,
   configCommand,
   versionCommand,

@@ -19,6 +19,8 @@ export interface AdmissionRequest {
   oldObject?: KubeObject;
   user: UserInfo;
   dryRun: boolean;
+  /** Where decisions' audit annotations are gathered for the request's audit record. */
+  auditAnnotations?: Record<string, string>;
 }
 
 export interface AdmissionDecision {
@@ -29,6 +31,8 @@ export interface AdmissionDecision {
   warnings?: string[];
   /** A different status code than 403 for the denial (e.g. 404 for a missing namespace). */
   error?: ApiError;
+  /** Recorded in the request's audit log entry (allowed or not), as Kubernetes' auditAnnotations. */
+  auditAnnotations?: Record<string, string>;
 }
 
 export interface AdmissionPlugin {
@@ -77,6 +81,7 @@ export class AdmissionChain {
         continue;
       }
       if (d.warnings) warnings.push(...d.warnings);
+      if (d.auditAnnotations && req.auditAnnotations) Object.assign(req.auditAnnotations, d.auditAnnotations);
       if (!d.allowed) {
         if (d.error) throw d.error;
         throw errors.forbidden(

@@ -34,6 +34,8 @@ export interface RequestContext {
   neg: Negotiated;
   /** Warnings gathered on the way (admission, unknown fields); sent as Warning headers. */
   warnings: string[];
+  /** Admission's audit annotations, written into the request's audit log record. */
+  auditAnnotations?: Record<string, string>;
   deps: ServerDeps;
 }
 

@@ -74,6 +74,7 @@ export async function deleteObject(
       oldObject: live,
       user: ctx.user,
       dryRun: dryRun(ctx),
+      auditAnnotations: ctx.auditAnnotations,
     })),
   );
   // Foreground and Orphan deletion hand the object to the garbage collector through a

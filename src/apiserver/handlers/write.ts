@@ -91,6 +91,7 @@ export async function commitChange(ctx: RequestContext, change: StoreChange): Pr
       oldObject: change.old,
       user: ctx.user,
       dryRun: dryRun(ctx),
+      auditAnnotations: ctx.auditAnnotations,
     })),
   );
   if (change.old && unchanged(obj, change.old)) return change.old;

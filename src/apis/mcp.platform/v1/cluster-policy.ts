@@ -1,6 +1,7 @@
 // ClusterPolicy: fleet-wide admission rules (deny | warn | audit) with CEL conditions, and the
-// PolicyReport that records member-side audit results.
-import { Type } from "@sinclair/typebox";
+// PolicyReport that records member-side audit results (one per cluster, mcp-system/<cluster>).
+// A rule's condition is true for a violation. Compilation, matching and evaluation: src/policy/.
+import { type Static, Type } from "@sinclair/typebox";
 import { Conditions, LabelSelector, platformObject } from "./common.ts";
 
 const Operation = Type.Union([
@@ -31,25 +32,29 @@ export const PolicyRule = Type.Object({
   condition: Type.String({ minLength: 1 }),
   message: Type.Optional(Type.String()),
   messageExpression: Type.Optional(Type.String()),
+  /** Overlaid on the policy's params for this rule (e.g. required-labels' `labels`). */
+  params: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+});
+
+const ClusterPolicySpecSchema = Type.Object({
+  rules: Type.Array(PolicyRule, { minItems: 1 }),
+  failurePolicy: Type.Optional(
+    Type.Union([Type.Literal("Fail"), Type.Literal("Ignore")], { default: "Fail" }),
+  ),
+  params: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  clusterSelector: Type.Optional(LabelSelector),
+  auditInMembers: Type.Optional(Type.Boolean({ default: true })),
 });
 
 export const ClusterPolicy = platformObject("ClusterPolicy", {
-  spec: Type.Object({
-    rules: Type.Array(PolicyRule, { minItems: 1 }),
-    failurePolicy: Type.Optional(
-      Type.Union([Type.Literal("Fail"), Type.Literal("Ignore")], { default: "Fail" }),
-    ),
-    params: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-    clusterSelector: Type.Optional(LabelSelector),
-    auditInMembers: Type.Optional(Type.Boolean({ default: true })),
-  }),
+  spec: ClusterPolicySpecSchema,
   status: Type.Object({
     conditions: Type.Optional(Conditions),
     observedGeneration: Type.Optional(Type.Integer()),
   }),
 });
 
-const PolicyResult = Type.Object({
+export const PolicyResult = Type.Object({
   policy: Type.String(),
   rule: Type.Optional(Type.String()),
   result: Type.Union([
@@ -58,6 +63,8 @@ const PolicyResult = Type.Object({
     Type.Literal("warn"),
     Type.Literal("error"),
   ]),
+  /** The rule's action: how serious a failure is. */
+  action: Type.Optional(Type.Union([Type.Literal("deny"), Type.Literal("warn"), Type.Literal("audit")])),
   message: Type.Optional(Type.String()),
   resource: Type.Optional(
     Type.Object({
@@ -70,18 +77,44 @@ const PolicyResult = Type.Object({
   timestamp: Type.Optional(Type.String()),
 });
 
-export const PolicyReport = platformObject("PolicyReport", {
-  spec: Type.Object({ cluster: Type.String({ minLength: 1 }) }),
-  status: Type.Object({
-    summary: Type.Optional(
+export const PolicyReportStatusSchema = Type.Object({
+  summary: Type.Optional(
+    Type.Object({
+      pass: Type.Integer(),
+      fail: Type.Integer(),
+      warn: Type.Integer(),
+      error: Type.Integer(),
+    }),
+  ),
+  /** Per policy: how many matched objects passed and failed. */
+  policies: Type.Optional(
+    Type.Array(
       Type.Object({
+        name: Type.String(),
         pass: Type.Integer(),
         fail: Type.Integer(),
         warn: Type.Integer(),
         error: Type.Integer(),
       }),
     ),
-    results: Type.Optional(Type.Array(PolicyResult)),
-    lastAuditTime: Type.Optional(Type.String()),
-  }),
+  ),
+  /** Failures and errors (passes are only counted). */
+  results: Type.Optional(Type.Array(PolicyResult)),
+  /** More results than a report keeps: the counts are complete, the list is not. */
+  truncated: Type.Optional(Type.Boolean()),
+  objectsAudited: Type.Optional(Type.Integer()),
+  /** Why the audit could not run (member unreachable, …). */
+  error: Type.Optional(Type.String()),
+  lastAuditTime: Type.Optional(Type.String()),
 });
+
+export const PolicyReport = platformObject("PolicyReport", {
+  spec: Type.Object({ cluster: Type.String({ minLength: 1 }) }),
+  status: PolicyReportStatusSchema,
+});
+
+export type PolicyRuleSpec = Static<typeof PolicyRule>;
+export type PolicyMatchSpec = Static<typeof PolicyMatch>;
+export type ClusterPolicySpec = Static<typeof ClusterPolicySpecSchema>;
+export type PolicyResultEntry = Static<typeof PolicyResult>;
+export type PolicyReportStatus = Static<typeof PolicyReportStatusSchema>;
