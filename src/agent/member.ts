@@ -1,10 +1,16 @@
 // How the agent reaches its member cluster: a KubeConfig from --kubeconfig or, inside a Pod, the
-// service account's in-cluster configuration, and the status collector over it. Kept apart from
-// the agent loop so that tests inject their own collector without loading a Kubernetes client.
+// service account's in-cluster configuration, and the status collector, diagnoser and Work
+// applier over it. Kept apart from the agent loop so that tests inject their own collector
+// without loading a Kubernetes client.
+import { join } from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
+import type { Logger } from "pino";
 import { type DiagnoseParams, diagnose, reportObject } from "../diag/fleet/report.ts";
-import type { Collector, Diagnoser } from "./session.ts";
+import { MemberApplier } from "../member-apply/applier.ts";
+import { fileStatePersistence } from "../member-apply/state-file.ts";
+import type { Collector, Diagnoser, WorkReceiver } from "./session.ts";
 import { collectClusterStatus } from "./status/collect.ts";
+import { WorkSync } from "./work/receiver.ts";
 
 export function loadMemberKubeConfig(path: string | undefined): KubeConfig {
   const kc = new KubeConfig();
@@ -37,4 +43,25 @@ export function memberDiagnoser(kc: KubeConfig, clusterName: string): Diagnoser 
     };
     return reportObject(clusterName, scanId, params, await diagnose(kc, params, { signal }));
   };
+}
+
+/** Where the agent keeps its Work state (acked revision, desired set, inventory), beside its credential. */
+export function workStatePath(stateDir: string, clusterName: string): string {
+  return join(stateDir, clusterName, "work.json");
+}
+
+/** Applies the hub's Work to the member; the stored state is loaded before the first Hello. */
+export async function memberWork(
+  kc: KubeConfig,
+  opts: { stateDir: string; clusterName: string; log: Logger },
+): Promise<WorkReceiver> {
+  const log = opts.log.child({ component: "work" });
+  const applier = new MemberApplier({
+    kubeConfig: kc,
+    log,
+    persistence: fileStatePersistence(workStatePath(opts.stateDir, opts.clusterName)),
+  });
+  await applier.ready();
+  if (applier.ackedRevision) log.info({ ackedRevision: applier.ackedRevision }, "resuming Work");
+  return new WorkSync({ applier, log });
 }

@@ -14,7 +14,7 @@ import { type Hub, startHub } from "../hub/hub.ts";
 import { compileHubOptions, hubFlags } from "../hub/options.ts";
 import { type Agent, startAgent } from "./agent.ts";
 import type { AgentOptions } from "./options.ts";
-import type { Collector, Diagnoser } from "./session.ts";
+import type { Collector, CommandHandler, Diagnoser, WorkReceiver } from "./session.ts";
 
 export interface TestHub {
   hub: Hub;
@@ -143,6 +143,10 @@ export interface TestAgentOptions {
   stateDir?: string;
   collect?: Collector;
   diagnose?: Diagnoser;
+  /** Applies the hub's Work (e.g. src/agent/work's WorkSync over a simulated member). */
+  work?: WorkReceiver;
+  /** Further hub commands by name (e.g. the policy audit's "policies"). */
+  commands?: Record<string, CommandHandler>;
 }
 
 export async function startTestAgent(
@@ -166,6 +170,8 @@ export async function startTestAgent(
   const agent = startAgent(opts, {
     collect: o.collect ?? fakeMember().collect,
     ...(o.diagnose ? { diagnose: o.diagnose } : {}),
+    ...(o.work ? { work: o.work } : {}),
+    ...(o.commands ? { commands: o.commands } : {}),
     log: pino({ level: "silent" }),
   });
   t.after(async () => {

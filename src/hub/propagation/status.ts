@@ -1,0 +1,119 @@
+// The status controller: Work statuses → each ResourceBinding's aggregatedStatus and FullyApplied
+// condition → the template's status for workloads (status-aggregate.ts). A burst of acks from many
+// clusters marks a binding dirty many times and writes it once (dirty-queue.ts); nothing is
+// written when nothing changed. Only its own fields are touched: the scheduler owns the
+// binding's other conditions, and a template's other status fields stay as they are.
+import type { Logger } from "pino";
+import { API_VERSION } from "../../apis/mcp.platform/v1/common.ts";
+import type { KubeObject } from "../../apis/meta/types.ts";
+import type { InternalClient } from "../../apiserver/client/internal-client.ts";
+import { jsonEqual } from "../../apiserver/patch/json-value.ts";
+import { bindingRef, bindingSpec } from "../../propagation/binding-spec.ts";
+import { applyConditions, type Condition } from "../clusters/conditions.ts";
+import type { PropagationCache, PropagationListener } from "./cache.ts";
+import { DirtyQueue } from "./dirty-queue.ts";
+import { aggregateBinding, aggregatesStatus, templateStatus } from "./status-aggregate.ts";
+import { workSpec } from "./work-object.ts";
+
+export interface StatusControllerOptions {
+  client: InternalClient;
+  cache: PropagationCache;
+  log: Logger;
+  overrideFailure(binding: string, cluster: string): string | undefined;
+  /** Wait after a binding is first marked before writing it (acks arrive in bursts). Default 50 ms. */
+  coalesceMs?: number;
+}
+
+export class StatusController implements PropagationListener {
+  private readonly opts: StatusControllerOptions;
+  private readonly cache: PropagationCache;
+  private readonly queue: DirtyQueue;
+
+  constructor(opts: StatusControllerOptions) {
+    this.opts = opts;
+    this.cache = opts.cache;
+    this.queue = new DirtyQueue({
+      process: (ref) => this.write(ref),
+      log: opts.log,
+      concurrency: 4,
+      delayMs: opts.coalesceMs ?? 50,
+    });
+    this.cache.subscribe(this);
+    void this.cache.synced.then(() => {
+      for (const ref of this.cache.bindings.keys()) this.queue.add(ref);
+    });
+  }
+
+  /** A binding's override failures changed (from the work builder). */
+  failuresChanged(ref: string): void {
+    this.mark(ref);
+  }
+
+  bindingChanged(old: KubeObject | undefined, current: KubeObject | undefined): void {
+    if (current) this.mark(bindingRef(current));
+    else if (old) this.mark(bindingRef(old));
+  }
+
+  workChanged(cluster: string, old: KubeObject | undefined, current: KubeObject | undefined): void {
+    if (
+      old &&
+      current &&
+      jsonEqual(old.status, current.status) &&
+      workSpec(old).revision === workSpec(current).revision
+    )
+      return;
+    for (const b of this.cache.bindingsOfCluster(cluster)) this.mark(bindingRef(b));
+  }
+
+  templateChanged(key: string): void {
+    for (const b of this.cache.bindingsOfTemplate(key)) this.mark(bindingRef(b));
+  }
+
+  idle(): Promise<void> {
+    return this.queue.idle();
+  }
+
+  stop(): Promise<void> {
+    return this.queue.stop();
+  }
+
+  private mark(ref: string): void {
+    if (this.cache.ready) this.queue.add(ref);
+  }
+
+  private async write(ref: string): Promise<void> {
+    const binding = this.cache.bindings.get(ref);
+    if (!binding) return;
+    const agg = aggregateBinding({
+      binding,
+      work: (c) => this.cache.works.get(c),
+      overrideFailure: (c) => this.opts.overrideFailure(ref, c),
+    });
+    const now = `${new Date().toISOString().slice(0, 19)}Z`;
+    await this.opts.client.mutate(
+      {
+        apiVersion: API_VERSION,
+        kind: "ResourceBinding",
+        namespace: binding.metadata.namespace,
+        name: binding.metadata.name!,
+      },
+      (b) => {
+        const status = (b.status ?? {}) as { conditions?: Condition[]; aggregatedStatus?: unknown };
+        const { conditions } = applyConditions(status.conditions, [agg.fullyApplied], now);
+        const next = { ...status, aggregatedStatus: agg.aggregatedStatus, conditions };
+        return jsonEqual(next, status) ? undefined : { ...b, status: next };
+      },
+      { status: true },
+    );
+    const resource = bindingSpec(binding).resource;
+    if (!aggregatesStatus(resource)) return;
+    await this.opts.client.mutate(
+      resource,
+      (t) => {
+        const next = templateStatus(t, agg);
+        return !next || jsonEqual(next, t.status ?? {}) ? undefined : { ...t, status: next };
+      },
+      { status: true },
+    );
+  }
+}
