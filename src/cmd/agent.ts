@@ -23,7 +23,7 @@ async function main(): Promise<number> {
     process.stdout.write(
       helpText(
         "mcp-agent --hub URL --hub-ca FILE --cluster-name NAME [--bootstrap-token T] [--kubeconfig K] [flags]",
-        "mcp-agent joins a member cluster to the MCP hub: it registers, then streams the cluster's status to the hub every syncInterval.",
+        "mcp-agent joins a member cluster to the MCP hub: it registers, then streams the cluster's status to the hub every syncInterval and applies the Work the hub sends (server-side apply, drift corrected every syncInterval).",
         agentFlags,
       ),
     );
@@ -36,12 +36,17 @@ async function main(): Promise<number> {
   const opts = compileAgentOptions(flags);
   const log = agentLogger(opts.logLevel, opts.clusterName);
   // Loaded only now: the Kubernetes client is most of the agent's memory and start-up time.
-  const { loadMemberKubeConfig, memberCollector, memberDiagnoser } = await import("../agent/member.ts");
+  const { loadMemberKubeConfig, memberCollector, memberDiagnoser, memberWork } = await import(
+    "../agent/member.ts"
+  );
+  const { memberPolicyAuditor } = await import("../agent/audit/member.ts");
   const kc = loadMemberKubeConfig(opts.kubeconfigPath);
   log.info({ hub: opts.hubTarget, member: kc.getCurrentCluster()?.server }, "starting");
   const agent = startAgent(opts, {
     collect: memberCollector(kc),
     diagnose: memberDiagnoser(kc, opts.clusterName),
+    commands: { policies: memberPolicyAuditor(kc, opts.clusterName, log) },
+    work: await memberWork(kc, { stateDir: opts.stateDir, clusterName: opts.clusterName, log }),
     log,
   });
   const onSignal = (signal: string) => {

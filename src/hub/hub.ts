@@ -40,6 +40,9 @@ import {
 import { startCompaction } from "./compaction.ts";
 import { diagnosticScanHandler } from "./diag/scan-handler.ts";
 import type { HubOptions } from "./options.ts";
+import { startPolicyEngine } from "./policy/engine.ts";
+import { startPropagation } from "./propagation/index.ts";
+import { startScheduler } from "./propagation/scheduler.ts";
 import { handleTokenRequest } from "./token-request.ts";
 
 export interface Hub {
@@ -102,6 +105,17 @@ export async function startHub(opts: HubOptions, log: Logger = hubLogger(opts.lo
   const metricsRegistry = new Registry();
   const client = new InternalClient(objects, registry, log.child({ component: "internal-client" }));
   const credentials = new CredentialStore(store, await loadEncryptionKey(opts.dataDir));
+  const policy = startPolicyEngine({ client, credentials, log: log.child({ component: "policy" }) });
+  for (const plugin of policy.admission) admission.use(plugin);
+  controllers.push(policy);
+  controllers.push(startScheduler({ client, log: log.child({ controller: "scheduler" }) }));
+  const propagation = startPropagation({
+    client,
+    credentials,
+    log: log.child({ component: "propagation" }),
+    metrics: metricsRegistry,
+  });
+  controllers.push(propagation);
   const clusters = startClusterControllers({
     store,
     client,
@@ -176,6 +190,8 @@ export async function startHub(opts: HubOptions, log: Logger = hubLogger(opts.lo
     },
   });
   agentSessions = agents.sessions;
+  agents.extend(policy.agentExtension);
+  agents.extend(propagation.pull);
   clusters.onUnjoined((name) => agents.sessions.get(name)?.goodbye(`cluster "${name}" was unjoined`));
   const compaction = startCompaction(store, opts.compactionIntervalMs, log);
   log.info(
