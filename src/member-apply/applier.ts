@@ -159,6 +159,12 @@ export class MemberApplier {
       for (const [key, id] of this.inventory)
         if (!next.has(key) && !removals.has(key)) removals.set(key, { ...id, revision: update.revision });
     for (const [key, t] of this.pending) if (!next.has(key) && !removals.has(key)) removals.set(key, t);
+    // A manifest that failed before may have been waiting for what this update brings (its
+    // Namespace, its CRD): it is tried again now, not only at the next resync.
+    if (toApply.length)
+      for (const [key, e] of next)
+        if (!incoming.has(key) && e.status && !e.status.applied && e.status.reason !== "Conflict")
+          toApply.push(e.manifest);
 
     await this.applyAll(toApply, next, signal);
     await this.removeAll([...removals.values()], next, signal);

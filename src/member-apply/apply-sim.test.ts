@@ -145,6 +145,29 @@ test("a Namespace the member already had is used, not adopted, and never deleted
   assert.ok(await m.user.get(id(ns)));
 });
 
+test("a manifest that failed for want of its Namespace is applied as soon as the Namespace arrives", async (t) => {
+  const m = await startTestMember(t);
+  const applier = m.applier();
+  const web = marked(deployment("late", "web", "registry.example/web:1"), 1);
+  const [first] = (await applier.apply({ revision: 1, manifests: [web], deletions: [], full: true }))!;
+  assert.equal(first.applied, false);
+  assert.match(first.message!, /namespaces "late" not found/);
+  const statuses = (await applier.apply({
+    revision: 2,
+    manifests: [marked(namespace("late"), 2)],
+    deletions: [],
+    full: false,
+  }))!;
+  assert.deepEqual(
+    statuses.map((s) => [s.identifier.kind, s.applied]),
+    [
+      ["Deployment", true],
+      ["Namespace", true],
+    ].sort(),
+  );
+  assert.ok(await m.user.get(id(web)));
+});
+
 test("one bad manifest does not stop the others; each failure carries the apiserver's message", async (t) => {
   const m = await startTestMember(t);
   const applier = m.applier({ crdWaitMs: 0 });

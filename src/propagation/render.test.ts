@@ -103,6 +103,25 @@ describe("renderTemplate", () => {
   });
 });
 
+describe("renderTemplate: Namespaces", () => {
+  it("drops the name label and default finalizer the hub's API server set, keeps the user's", () => {
+    const ns: KubeObject = {
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: { name: "shop", labels: { "kubernetes.io/metadata.name": "shop", team: "a" } },
+      spec: { finalizers: ["kubernetes"] },
+      status: { phase: "Active" },
+    };
+    assert.deepEqual(renderTemplate(ns), {
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: { name: "shop", labels: { team: "a" } },
+    });
+    ns.spec = { finalizers: ["kubernetes", "example.com/keep"] };
+    assert.deepEqual(renderTemplate(ns).spec, { finalizers: ["kubernetes", "example.com/keep"] });
+  });
+});
+
 describe("marks, revisions and content", () => {
   it("adds MCP's label and annotations from the binding", () => {
     const m = markManifest(renderTemplate(deployment()), {

@@ -1,6 +1,7 @@
 // A template at the hub → the manifest a member gets (docs/propagation.md, "Work builder"):
 // server-set metadata and status stripped (the member sets its own), fields the hub's API server
-// allocated for itself dropped (a Service's clusterIP, a Job's generated selector), the cluster's
+// allocated for itself dropped (a Service's clusterIP, a Job's generated selector, a Namespace's
+// name label and default finalizer), the cluster's
 // share of replicas set for Divided scheduling, and MCP's label and annotations added last, after
 // overrides, so no override can remove them. Also: how two renderings are compared (revision
 // assignment) and the Work's content hash.
@@ -84,6 +85,17 @@ function pruneAllocated(m: KubeObject): void {
         isObject(spec.template) && isObject(spec.template.metadata) ? spec.template.metadata : undefined;
       const labels = tmeta && isObject(tmeta.labels) ? tmeta.labels : undefined;
       for (const l of JOB_CONTROLLER_LABELS) if (labels) delete labels[l];
+      return;
+    }
+    case "/Namespace": {
+      // Set by every apiserver for itself: the name label and the default finalizer.
+      if (m.metadata.labels) {
+        delete m.metadata.labels["kubernetes.io/metadata.name"];
+        if (!Object.keys(m.metadata.labels).length) delete m.metadata.labels;
+      }
+      if (spec && Array.isArray(spec.finalizers) && spec.finalizers.every((f) => f === "kubernetes"))
+        delete spec.finalizers;
+      if (spec && !Object.keys(spec).length) delete m.spec;
       return;
     }
     case "/ServiceAccount": {
