@@ -80,3 +80,15 @@ export function healthOf(live: KubeObject): HealthView {
       return { health: "Healthy" };
   }
 }
+
+/** First early re-read after an apply that left objects not yet Healthy; doubled after each. */
+export const FIRST_FOLLOW_UP_MS = 1000;
+
+/**
+ * Whether applied objects are still becoming Healthy (a new Deployment's pods starting): the agent
+ * and the push syncer then re-read them sooner than the sync interval, so the hub sees a rollout
+ * become available promptly.
+ */
+export function settling(statuses: readonly ManifestStatus[]): boolean {
+  return statuses.some((s) => s.applied && s.health !== "Healthy");
+}

@@ -37,6 +37,8 @@ class ScriptedApplier implements WorkApplier {
   readonly calls: string[] = [];
   overlapped = false;
   resyncResult: ManifestStatus[] | undefined;
+  /** Statuses an apply leaves (default: every manifest applied and Healthy). */
+  applyResult: ManifestStatus[] | undefined;
   private active = 0;
   private current: ManifestStatus[] = [];
   private readonly delays: Record<number, number>;
@@ -60,7 +62,8 @@ class ScriptedApplier implements WorkApplier {
     this.active--;
     if (!u.full && u.revision <= this.acked) return undefined;
     this.acked = u.revision;
-    this.current = u.manifests.map((m) => status(m.metadata.name!, { revision: u.revision }));
+    this.current =
+      this.applyResult ?? u.manifests.map((m) => status(m.metadata.name!, { revision: u.revision }));
     return this.current;
   }
 
@@ -186,6 +189,32 @@ test("resync every interval: acks on change or drift and as a keepalive, never d
   const calls = applier.calls.length;
   await sleep(120);
   assert.ok(applier.calls.length <= calls + 1, "at most the resync already running finishes");
+});
+
+test("after an update leaves objects not Healthy, early resyncs report them until Healthy, then stop", async () => {
+  const applier = new ScriptedApplier();
+  const sync = new WorkSync({ applier, log: pino({ level: "silent" }), followUpMs: 20 });
+  const { link, end } = fakeLink(60_000);
+  sync.welcomed(link);
+  await until(() => applier.calls.length === 1); // the resync at welcome (nothing acked yet)
+  await sleep(30);
+  const progressing = [status("web", { revision: 1, health: "Unknown" })];
+  applier.applyResult = progressing;
+  applier.resyncResult = progressing;
+  sync.update(update(1, ["web"], true), link);
+  await until(() => link.sent.length === 1);
+  assert.equal(JSON.parse(link.sent[0].manifest_statuses_json)[0].health, "Unknown");
+  // Early resyncs, long before the 60 s interval; the status becomes Healthy and is reported.
+  await until(() => applier.calls.filter((c) => c === "resync").length >= 3);
+  applier.resyncResult = [status("web", { revision: 1 })];
+  await until(() => link.sent.length === 2);
+  assert.equal(JSON.parse(link.sent[1].manifest_statuses_json)[0].health, "Healthy");
+  // Healthy: no more early resyncs.
+  const calls = applier.calls.length;
+  await sleep(300);
+  assert.equal(applier.calls.length, calls);
+  sync.ended();
+  end();
 });
 
 test("updates of a stream that ended are dropped; a new stream starts a fresh report", async () => {

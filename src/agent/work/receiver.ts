@@ -5,9 +5,13 @@
 // statuses changed or drift was found, and at least every `keepaliveIntervals` intervals. Updates
 // and resyncs share one queue, so they never overlap. An update already being applied when its
 // stream ends runs to completion (it is in order; the next Hello reports the revision reached);
-// those still queued are dropped.
+// those still queued are dropped. After an update leaves objects not yet Healthy (a new
+// Deployment's pods starting), extra resyncs follow sooner than the interval — after
+// `followUpMs`, then doubling — until they are Healthy or the interval is reached, so the hub sees
+// a rollout become available in about a second rather than a sync interval later.
 import type { Logger } from "pino";
 import type { WorkUpdate } from "../../apis/agent/v1/protocol.ts";
+import { FIRST_FOLLOW_UP_MS, settling } from "../../member-apply/health.ts";
 import type { ManifestStatus, WorkDelta } from "../../member-apply/types.ts";
 import type { SessionLink, WorkReceiver } from "../session.ts";
 import { decodeWorkUpdate } from "./decode.ts";
@@ -25,6 +29,8 @@ export interface WorkSyncOptions {
   log: Logger;
   /** An unchanged status is still sent after this many sync intervals. Default 5. */
   keepaliveIntervals?: number;
+  /** First early resync after an update that left objects not Healthy. Default 1000 ms. */
+  followUpMs?: number;
 }
 
 export class WorkSync implements WorkReceiver {
@@ -40,11 +46,16 @@ export class WorkSync implements WorkReceiver {
   /** The statuses last sent on the current link (JSON), and resyncs since anything was sent. */
   private lastSent: string | undefined;
   private quietResyncs = 0;
+  private readonly firstFollowUpMs: number;
+  /** The delay of the next early resync; 0 when none is due. */
+  private followUpMs = 0;
+  private followUpTimer: NodeJS.Timeout | undefined;
 
   constructor(opts: WorkSyncOptions) {
     this.applier = opts.applier;
     this.log = opts.log;
     this.keepalive = opts.keepaliveIntervals ?? 5;
+    this.firstFollowUpMs = opts.followUpMs ?? FIRST_FOLLOW_UP_MS;
   }
 
   ackedRevision(): number {
@@ -72,6 +83,8 @@ export class WorkSync implements WorkReceiver {
   ended(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
+    clearTimeout(this.followUpTimer);
+    this.followUpMs = 0;
     this.link = undefined;
     // Updates of a stream that ended are not acked anywhere; the next Hello says where to resume.
     this.queue = [];
@@ -116,6 +129,21 @@ export class WorkSync implements WorkReceiver {
       this.log.warn({ revision: update.revision, err: (e as Error).message }, "cannot apply a Work update");
     }
     this.send(link, error);
+    this.followUpMs = this.firstFollowUpMs;
+    this.scheduleFollowUp();
+  }
+
+  /** An early resync while applied objects are not yet Healthy (bounded by the interval). */
+  private scheduleFollowUp(): void {
+    clearTimeout(this.followUpTimer);
+    if (!settling(this.applier.statuses()) || !this.link || this.followUpMs >= this.intervalMs) {
+      this.followUpMs = 0;
+      return;
+    }
+    this.followUpTimer = setTimeout(() => {
+      this.resyncDue = true;
+      void this.pump();
+    }, this.followUpMs).unref();
   }
 
   private async resync(): Promise<void> {
@@ -130,10 +158,15 @@ export class WorkSync implements WorkReceiver {
     }
     if (link !== this.link) return;
     if (this.applier.ackedRevision === 0 && statuses.length === 0) return;
-    this.quietResyncs++;
+    // The keepalive counts sync intervals; early resyncs after an update do not count.
+    if (!this.followUpMs) this.quietResyncs++;
     const changed = JSON.stringify(statuses) !== this.lastSent;
     const drift = statuses.some((s) => s.drift?.length);
     if (changed || drift || this.quietResyncs >= this.keepalive) this.send(link, "");
+    if (this.followUpMs) {
+      this.followUpMs *= 2;
+      this.scheduleFollowUp();
+    }
   }
 
   private send(link: SessionLink, error: string): void {

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { API_VERSION } from "../../apis/mcp.platform/v1/common.ts";
 import type { KubeObject } from "../../apis/meta/types.ts";
-import { eventually, id, startTestMember } from "../../member-apply/testing.ts";
+import { deployment, eventually, id, startTestMember } from "../../member-apply/testing.ts";
 import { configMap, startHarness } from "./propagation-testing.ts";
 import { workStatus } from "./work-object.ts";
 
@@ -66,4 +66,28 @@ test("a push member gets its Work from the hub, with status, drift correction, u
     assert.equal(await member.user.get(target), undefined);
     assert.equal(workStatus(await h.work("edge")).appliedRevision, 3);
   });
+});
+
+test("a push member's new Deployment is reported Healthy soon after its pods are up, not a sync interval later", async (t) => {
+  const member = await startTestMember(t);
+  const h = await startHarness(t);
+  const cluster = await h.client.create({
+    apiVersion: API_VERSION,
+    kind: "Cluster",
+    metadata: { name: "slow-sync" },
+    spec: {
+      mode: "Push",
+      apiEndpoint: member.cluster.url,
+      caData: Buffer.from(member.cluster.caPem).toString("base64"),
+      syncInterval: "10m",
+    },
+  });
+  await h.credentials.put("slow-sync", cluster.metadata.uid!, { token: member.cluster.token });
+  const template = await h.create(deployment("default", "web", "registry.example/web:1"));
+  await h.bind(template, { clusters: [{ name: "slow-sync", replicas: 2 }] });
+  await eventually(async () => {
+    const s = workStatus(await h.work("slow-sync")).manifestStatuses?.[0];
+    assert.equal(s?.applied, true);
+    assert.equal(s?.health, "Healthy", `health ${s?.health}`);
+  }, 30_000);
 });

@@ -3,12 +3,14 @@
 // KubeConfig built like the push poller's (src/hub/clusters/member.ts). On a Work change the delta
 // above what the applier acknowledged is applied — the whole Work the first time after a hub start
 // or when the Work was recreated (the applier's state lives in memory) — and every syncInterval
-// the applier re-reads its objects and reverts drift. Results are written onto Work.status exactly
+// the applier re-reads its objects and reverts drift (sooner, 1 s then doubling, while applied
+// objects are not yet Healthy). Results are written onto Work.status exactly
 // as pull acks are. One pass per cluster at a time; a bounded number of clusters at once.
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { Logger } from "pino";
 import type { KubeObject } from "../../apis/meta/types.ts";
 import { MemberApplier } from "../../member-apply/applier.ts";
+import { FIRST_FOLLOW_UP_MS, settling } from "../../member-apply/health.ts";
 import type { ManifestStatus, WorkDelta } from "../../member-apply/types.ts";
 import { clusterMode, clusterSpec, syncIntervalMs } from "../clusters/cluster-object.ts";
 import type { CredentialStore } from "../clusters/credentials.ts";
@@ -48,6 +50,8 @@ interface Target {
   /** The uid of the Work the applier holds (undefined: nothing applied since it was made). */
   workUid?: string;
   resyncDue: boolean;
+  /** The delay of the next early resync while applied objects are settling; 0: none. */
+  followUpMs: number;
 }
 
 export class PushSync implements PropagationListener {
@@ -100,6 +104,7 @@ export class PushSync implements PropagationListener {
       caData: spec.caData,
       intervalMs,
       resyncDue: false,
+      followUpMs: 0,
     });
     this.resyncs.schedule(name, Date.now() + intervalMs);
     this.queue.add(name);
@@ -156,16 +161,22 @@ export class PushSync implements PropagationListener {
         const statuses = await applier.apply(delta, signal);
         if (this.targets.get(name) !== t) return;
         t.workUid = work.metadata.uid;
-        if (statuses) await this.opts.recordAck(name, { revision: applier.ackedRevision, statuses });
+        if (statuses) {
+          t.followUpMs = settling(statuses) ? FIRST_FOLLOW_UP_MS : 0;
+          await this.opts.recordAck(name, { revision: applier.ackedRevision, statuses });
+        }
       }
     }
     if (t.resyncDue && t.workUid) {
       t.resyncDue = false;
       const statuses = await applier.resync(signal);
       if (this.targets.get(name) !== t) return;
+      t.followUpMs = t.followUpMs && settling(statuses) ? t.followUpMs * 2 : 0;
       await this.opts.recordAck(name, { revision: applier.ackedRevision, statuses });
     }
     if (t.resyncDue) t.resyncDue = false;
-    if (this.resyncs.due(name) === undefined) this.resyncs.schedule(name, Date.now() + t.intervalMs);
+    // Early resyncs while objects settle (as the agent does), bounded by the interval.
+    if (t.followUpMs && t.followUpMs < t.intervalMs) this.resyncs.schedule(name, Date.now() + t.followUpMs);
+    else if (this.resyncs.due(name) === undefined) this.resyncs.schedule(name, Date.now() + t.intervalMs);
   }
 }
