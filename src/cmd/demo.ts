@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // mcp-demo (`npm run demo`): hub + simulated clusters + agents on this machine, until Ctrl-C.
+import { constants } from "node:os";
 import { type FlagSpec, HELP_FLAG, helpText, parseFlags, UsageError } from "../cli/flags.ts";
-import { startDemo } from "../demo/demo.ts";
+import { type Demo, startDemo } from "../demo/demo.ts";
 
 const flags: FlagSpec[] = [
   {
@@ -9,6 +10,13 @@ const flags: FlagSpec[] = [
     type: "string",
     default: "./mcp-data",
     description: "hub data directory (the simulator and agents keep their state inside it)",
+  },
+  {
+    name: "listen",
+    type: "string",
+    default: "127.0.0.1:6443",
+    description:
+      "HOST:PORT of the hub's API; its agent endpoint takes the next port (port 0: a free port for each)",
   },
   { name: "clusters", type: "int", default: "3", description: "how many simulated member clusters" },
   { name: "nodes", type: "int", default: "3", description: "nodes per simulated cluster" },
@@ -29,13 +37,25 @@ async function main(): Promise<number> {
   }
   const clusters = f.clusters as number;
   if (clusters < 1 || clusters > 50) throw new UsageError("--clusters must be between 1 and 50");
-  const demo = await startDemo({
-    dataDir: String(f.data),
-    clusters,
-    nodes: f.nodes as number,
-    syncInterval: "10s",
-    log: (l) => process.stdout.write(`${l}\n`),
-  });
+  // Signals are handled from the start: a Ctrl-C while the fleet comes up still stops what started.
+  const stopping = new AbortController();
+  for (const sig of ["SIGINT", "SIGTERM"] as const) process.once(sig, () => stopping.abort(sig));
+  let demo: Demo;
+  try {
+    demo = await startDemo({
+      dataDir: String(f.data),
+      listen: String(f.listen),
+      clusters,
+      nodes: f.nodes as number,
+      syncInterval: "10s",
+      log: (l) => process.stdout.write(`${l}\n`),
+      signal: stopping.signal,
+    });
+  } catch (e) {
+    if (!stopping.signal.aborted) throw e;
+    process.stdout.write("stopped before the fleet was up\n");
+    return 128 + constants.signals[stopping.signal.reason as "SIGINT" | "SIGTERM"];
+  }
   process.stdout.write(
     `\nThe fleet is up. In another terminal:\n` +
       `  bin/mcpctl --kubeconfig ${demo.kubeconfig} get clusters -o wide\n` +
@@ -44,10 +64,8 @@ async function main(): Promise<number> {
       `  bin/mcpctl --kubeconfig ${demo.kubeconfig} apply -f examples/app.yaml\n` +
       `Press Ctrl-C to stop.\n`,
   );
-  await new Promise<void>((r) => {
-    process.once("SIGINT", r);
-    process.once("SIGTERM", r);
-  });
+  if (!stopping.signal.aborted)
+    await new Promise((r) => stopping.signal.addEventListener("abort", r, { once: true }));
   process.stdout.write("stopping...\n");
   await demo.stop();
   return 0;

@@ -12,11 +12,15 @@ import { type Proc, startBinary } from "./processes.ts";
 
 export interface DemoOptions {
   dataDir: string;
+  /** HOST:PORT of the hub's API; the agent endpoint takes the next port (free ports with port 0). */
+  listen: string;
   clusters: number;
   nodes: number;
-  /** Heartbeat interval given to the demo's clusters. */
+  /** spec.syncInterval of the demo's clusters (heartbeats, Work resyncs), set once they registered. */
   syncInterval: string;
   log: (line: string) => void;
+  /** Stops a start-up in progress: what already started is stopped and startDemo rejects. */
+  signal?: AbortSignal;
 }
 
 interface FleetEntry {
@@ -32,31 +36,42 @@ export interface Demo {
 }
 
 export async function startDemo(o: DemoOptions): Promise<Demo> {
-  const dataDir = resolve(o.dataDir);
   const procs: Proc[] = [];
   const stop = async () => {
-    for (const p of procs.reverse()) await p.stop();
+    for (const p of [...procs].reverse()) await p.stop();
+  };
+  // Once a stop is requested, nothing more starts and start-up ends without waiting for the rest.
+  const start: Starter = (name, entry, args, env) => {
+    o.signal?.throwIfAborted();
+    const p = startBinary(name, entry, args, env);
+    procs.push(p);
+    return p;
   };
   try {
-    o.log(`starting the hub (embedded SQLite in ${dataDir})`);
-    const hub = startBinary("mcp-server", "server", ["--data", dataDir, "--log-level", "warn"]);
-    procs.push(hub);
-    const [, hubUrl] = await hub.waitFor(/MCP hub serving on (\S+)/, 60_000);
-    const [, agentUrl] = await hub.waitFor(/agent endpoint:\s+(\S+)/, 10_000);
-    const kubeconfig = join(dataDir, "hub.kubeconfig");
-    const client = new HubClient(await loadKubeconfig(kubeconfig));
+    const up = await untilAborted(bringUp(o, start), o.signal);
+    return { ...up, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
 
+type Starter = (name: string, entry: string, args: string[], env?: Record<string, string>) => Proc;
+
+async function bringUp(o: DemoOptions, start: Starter): Promise<Omit<Demo, "stop">> {
+  const dataDir = resolve(o.dataDir);
+  o.log(`starting the hub (embedded SQLite in ${dataDir})`);
+  const hub = start("mcp-server", "server", ["--data", dataDir, "--listen", o.listen, "--log-level", "warn"]);
+  const [, hubUrl] = await hub.waitFor(/MCP hub serving on (\S+)/, 60_000);
+  const [, agentUrl] = await hub.waitFor(/agent endpoint:\s+(\S+)/, 10_000);
+  const kubeconfig = join(dataDir, "hub.kubeconfig");
+  const client = new HubClient(await loadKubeconfig(kubeconfig));
+  try {
     const simDir = join(dataDir, "sim");
     o.log(`starting ${o.clusters} simulated clusters with ${o.nodes} nodes each`);
-    const sim = startBinary("mcp-sim", "sim", [
-      "--clusters",
-      String(o.clusters),
-      "--nodes",
-      String(o.nodes),
-      "--out",
-      simDir,
+    const sim = start("mcp-sim", "sim", [
+      ...["--clusters", String(o.clusters), "--nodes", String(o.nodes), "--out", simDir],
     ]);
-    procs.push(sim);
     await sim.waitFor(/fleet\.json/, 120_000);
     const fleet = JSON.parse(await readFile(join(simDir, "fleet.json"), "utf8")) as {
       clusters: FleetEntry[];
@@ -70,23 +85,33 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
       // The member's own description of itself (region, zone, provider, env) labels its Cluster.
       const labels = Object.entries(c.labels ?? {}).map(([k, v]) => `${k}=${v}`);
       if (labels.length > 0) args.push("--labels", labels.join(","));
-      if (!registered) args.push("--bootstrap-token", await bootstrapToken(client));
-      procs.push(startBinary(`mcp-agent ${c.name}`, "agent", args));
+      // The token goes in the environment: a command line is visible to every user in `ps`.
+      const env: Record<string, string> = registered
+        ? {}
+        : { MCP_BOOTSTRAP_TOKEN: await bootstrapToken(client) };
+      start(`mcp-agent ${c.name}`, "agent", args, env);
       o.log(`agent for ${c.name} ${registered ? "reconnecting with its stored credential" : "registering"}`);
     }
-    await waitForReady(
-      client,
-      fleet.clusters.map((c) => c.name),
-      60_000,
-    );
+    const names = fleet.clusters.map((c) => c.name);
+    await waitForReady(client, names, 60_000);
+    await setSyncInterval(client, names, o.syncInterval);
     const table = await client.get<Table>("/apis/mcp.platform/v1/clusters", { accept: TABLE_ACCEPT });
     o.log(`\n${printTable(table, { wide: false })}`);
+    return { hubUrl, kubeconfig };
+  } finally {
     client.close();
-    return { hubUrl, kubeconfig, stop };
-  } catch (e) {
-    await stop();
-    throw e;
   }
+}
+
+/** p, or a rejection with the signal's reason as soon as it aborts. */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return p;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
 }
 
 async function bootstrapToken(client: HubClient): Promise<string> {
@@ -103,6 +128,18 @@ async function bootstrapToken(client: HubClient): Promise<string> {
     },
   );
   return created.status.token;
+}
+
+/**
+ * Sets spec.syncInterval on the named Clusters: registration creates them with the API's default,
+ * and the hub hands a changed interval to their agents in a fresh Welcome.
+ */
+export async function setSyncInterval(client: HubClient, names: string[], interval: string): Promise<void> {
+  for (const name of names)
+    await client.call("PATCH", `/apis/mcp.platform/v1/clusters/${name}`, {
+      body: { spec: { syncInterval: interval } },
+      contentType: "application/merge-patch+json",
+    });
 }
 
 interface ClusterList {

@@ -14,9 +14,16 @@ export interface Proc {
   output(): string;
 }
 
-export function startBinary(name: string, entry: string, args: string[]): Proc {
+/** Starts `src/cmd/<entry>.ts`; `env` adds variables (secrets go there, not on the command line). */
+export function startBinary(
+  name: string,
+  entry: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Proc {
   const child = spawn(process.execPath, [`${REPO_ROOT}src/cmd/${entry}.ts`, ...args], {
     cwd: process.cwd(),
+    env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
