@@ -12,9 +12,9 @@
 // Usage: npx node bench/propagation.bench.ts   (sizes and switches: bench/propagation/config.ts)
 import { progress } from "./lib/phase.ts";
 import { requireNode24, runHeader } from "./lib/report.ts";
+import { Teardown } from "./lib/teardown.ts";
 import { type PropagationBenchConfig, propagationConfig } from "./propagation/config.ts";
 import { runSize } from "./propagation/size.ts";
-import { Teardown } from "./propagation/teardown.ts";
 
 const TARGET_CLUSTERS = 100;
 const TARGET_P99_MS = 500;

@@ -1,111 +1,30 @@
 // One fleet size: a fresh hub, mcp-sim with N one-node clusters, and N pull agents with the real
-// member side in their own process (bench/lib/member-agents.ts); every Cluster Ready; the probe
+// member side in their own process (bench/lib/fleet-processes.ts); every Cluster Ready; the probe
 // placed on every member (warm-up, `firstPropagationMs`); then the measured writes (measure.ts).
 // Everything started is undone by the caller's Teardown, on failure too.
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { basename, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { fleetState, issueTokens } from "../heartbeat/fleet.ts";
-import { HubClient } from "../lib/hub-client.ts";
-import { startHubProcess } from "../lib/hub-process.ts";
+import { startFleetProcesses } from "../lib/fleet-processes.ts";
 import { round } from "../lib/latency.ts";
-import { startAgentsProcess } from "../lib/member-agents-process.ts";
 import { progress } from "../lib/phase.ts";
-import { startSimProcess } from "../sim/sim-process.ts";
+import { logTail, type Teardown } from "../lib/teardown.ts";
 import type { PropagationBenchConfig } from "./config.ts";
 import { latencyMs, measure } from "./measure.ts";
 import { MemberWatches } from "./member-watch.ts";
 import { createProbe } from "./probe.ts";
-import { logTail, type Teardown } from "./teardown.ts";
 import { HubWorkWatch } from "./work-watch.ts";
-
-/** Polls the Clusters until all n are Ready. */
-async function waitReady(client: HubClient, n: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = "";
-  for (;;) {
-    const s = await fleetState(client, "");
-    if (s.ready === n) return;
-    const line = `registering: ${s.total}/${n} clusters, ${s.ready} Ready`;
-    if (line !== last) progress(line);
-    last = line;
-    if (Date.now() > deadline) throw new Error(`timed out: ${line}`);
-    await sleep(1000);
-  }
-}
-
-/** Runs fn as a named setup step, recording its seconds. */
-function stepper(n: number, setup: Record<string, number>) {
-  return async <T>(name: string, what: string, fn: () => Promise<T>): Promise<T> => {
-    progress(`[${n}] ${what}`);
-    const t = performance.now();
-    const out = await fn();
-    setup[name] = round((performance.now() - t) / 1000);
-    return out;
-  };
-}
-
-/** Hub, mcp-sim, tokens and agents, until every Cluster is Ready. */
-async function startFleet(cfg: PropagationBenchConfig, n: number, teardown: Teardown, logs: string[]) {
-  const setup: Record<string, number> = {};
-  const step = stepper(n, setup);
-  const workDir = await mkdtemp(join(cfg.dataParent ?? tmpdir(), "mcp-bench-propagation-"));
-  teardown.add("temp dir", () => rm(workDir, { recursive: true, force: true }));
-  const hub = await step("hubSeconds", "starting mcp-server", () =>
-    startHubProcess({
-      durability: cfg.durability,
-      logLevel: cfg.logLevel,
-      cpuProfDir: cfg.cpuProfDir,
-      parentDir: cfg.dataParent,
-    }),
-  );
-  teardown.add("mcp-server", () => hub.stop());
-  logs.push(hub.logPath);
-  const client = await HubClient.fromKubeconfig(hub.kubeconfigPath, { maxSockets: cfg.concurrency });
-  teardown.add("hub client", () => client.close());
-  const sim = await step("simSeconds", `starting mcp-sim --clusters ${n} --nodes ${cfg.nodes}`, () =>
-    startSimProcess({
-      clusters: n,
-      nodes: cfg.nodes,
-      logLevel: cfg.memberLogLevel,
-      startTimeoutMs: 900_000,
-      parentDir: cfg.dataParent,
-    }),
-  );
-  teardown.add("mcp-sim", () => sim.stop());
-  logs.push(sim.logPath);
-  const names = sim.kubeconfigs.map((k) => basename(k, ".kubeconfig"));
-  const tokens = await step("tokensSeconds", `issuing ${n} bootstrap tokens`, () =>
-    issueTokens(client, n, cfg.concurrency),
-  );
-  const agents = await step("agentsSeconds", `starting ${n} agents at ${cfg.startRate}/s`, () =>
-    startAgentsProcess({
-      hubAgentUrl: hub.agentUrl,
-      hubCaPath: hub.caPath,
-      agents: names.map((name, i) => ({ name, token: tokens[i] })),
-      kubeconfigDir: sim.outDir,
-      workDir,
-      work: true,
-      startRate: cfg.startRate,
-      logLevel: cfg.memberLogLevel,
-      cpuProfDir: cfg.cpuProfDir,
-    }),
-  );
-  logs.push(agents.logPath);
-  const exit: { exited?: number; first?: string } = {};
-  teardown.add("agents", async () => Object.assign(exit, await agents.stop()));
-  await step("readySeconds", `waiting for ${n} clusters Ready`, () =>
-    waitReady(client, n, cfg.readyTimeoutS * 1000),
-  );
-  return { hub, client, sim, names, agents, agentsExit: exit, setup, step };
-}
 
 export async function runSize(cfg: PropagationBenchConfig, n: number, teardown: Teardown) {
   const setupStart = performance.now();
   const logs: string[] = [];
   try {
-    const f = await startFleet(cfg, n, teardown, logs);
+    const f = await startFleetProcesses({
+      cfg,
+      n,
+      teardown,
+      logs,
+      tempPrefix: "mcp-bench-propagation-",
+      member: { work: true },
+    });
     const members = await f.step("watchSeconds", `opening ${n} member watches`, () =>
       MemberWatches.open(f.names, f.sim.kubeconfigs),
     );

@@ -12,6 +12,7 @@ import { loadKubeconfig } from "../apiserver/auth/kubeconfig.ts";
 import { parseFlags } from "../cli/flags.ts";
 import { type Hub, startHub } from "../hub/hub.ts";
 import { compileHubOptions, hubFlags } from "../hub/options.ts";
+import { eventually as retryAssertion } from "../member-apply/testing.ts";
 import { type Agent, startAgent } from "./agent.ts";
 import type { AgentOptions } from "./options.ts";
 import type { Collector, CommandHandler, Diagnoser, WorkReceiver } from "./session.ts";
@@ -182,14 +183,5 @@ export async function startTestAgent(
 }
 
 /** Retries fn (an assertion) until it passes or the time is up, then throws its last error. */
-export async function eventually<T>(fn: () => Promise<T> | T, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await fn();
-    } catch (e) {
-      if (Date.now() > deadline) throw e;
-    }
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+export const eventually = <T>(fn: () => Promise<T> | T, timeoutMs = 5000): Promise<T> =>
+  retryAssertion(fn, timeoutMs, 25);

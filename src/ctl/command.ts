@@ -6,7 +6,7 @@ import type { Table } from "../apiserver/table/types.ts";
 import { type FlagSpec, UsageError } from "../cli/flags.ts";
 import { type HubClient, type Query, TABLE_ACCEPT } from "./client.ts";
 import type { Invocation } from "./invocation.ts";
-import { itemsOf, type OutputFormat } from "./output.ts";
+import { itemsOf, type OutputFormat, parseOutput } from "./output.ts";
 
 export interface Command {
   name: string;
@@ -36,6 +36,21 @@ export function outputFlag(allowed: readonly OutputFormat[], fallback: string): 
     default: fallback,
     description: `Output format: ${allowed.join("|")}`,
   };
+}
+
+/** The output formats of commands that print a table of their own, or the same data as json or yaml. */
+const TABLE_OR_DATA = ["table", "json", "yaml"] as const;
+
+/** -o for commands that print a table of their own (default), or the same data as json or yaml. */
+export const tableOrDataFlag = (): FlagSpec => outputFlag(TABLE_OR_DATA, "table");
+
+/** The -o given to a command declared with tableOrDataFlag(). */
+export const tableOrDataFormat = (inv: Invocation) =>
+  parseOutput(inv.str("output"), TABLE_OR_DATA, "table") as (typeof TABLE_OR_DATA)[number];
+
+/** For commands that take flags only. */
+export function noArguments(args: string[], command: string): void {
+  if (args.length > 0) throw new UsageError(`${command} takes no arguments, got "${args[0]}"`);
 }
 
 export const selectorFlags: FlagSpec[] = [

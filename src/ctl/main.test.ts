@@ -2,35 +2,20 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { MCP_VERSION } from "../cli/version.ts";
 import type { Command } from "./command.ts";
-import type { Io } from "./invocation.ts";
 import { commands, runCtl } from "./main.ts";
-
-function capture(): Io & { stdout: string; stderr: string } {
-  const io = {
-    stdout: "",
-    stderr: "",
-    out(t: string) {
-      io.stdout += t;
-    },
-    err(t: string) {
-      io.stderr += t;
-    },
-    readStdin: async () => "",
-  };
-  return io;
-}
+import { captureIo } from "./testing.ts";
 
 test("--version and version --client need no hub", async () => {
-  const io = capture();
+  const io = captureIo();
   assert.equal(await runCtl(["--version"], io), 0);
   assert.equal(io.stdout, `mcpctl ${MCP_VERSION}\n`);
-  const io2 = capture();
+  const io2 = captureIo();
   assert.equal(await runCtl(["version", "--client"], io2), 0);
   assert.equal(io2.stdout, `Client Version: v${MCP_VERSION}\n`);
 });
 
 test("every command and subcommand has --help documenting its flags and defaults", async () => {
-  const top = capture();
+  const top = captureIo();
   assert.equal(await runCtl(["--help"], top), 0);
   for (const c of commands) assert.match(top.stdout, new RegExp(`\\n  ${c.name} `));
   // Subcommands nest (`cluster token create`): every level has its own help.
@@ -41,12 +26,12 @@ test("every command and subcommand has --help documenting its flags and defaults
   const paths = commands.flatMap((c) => pathsOf(c, []));
   assert.ok(paths.some((p) => p.join(" ") === "cluster token create"));
   for (const path of paths) {
-    const io = capture();
+    const io = captureIo();
     assert.equal(await runCtl([...path, "--help"], io), 0, path.join(" "));
     assert.match(io.stdout, /Usage:\n {2}mcpctl /, path.join(" "));
     assert.match(io.stdout, /--kubeconfig STRING/, path.join(" "));
   }
-  const get = capture();
+  const get = captureIo();
   await runCtl(["help", "get"], get);
   assert.match(
     get.stdout,
@@ -64,7 +49,7 @@ test("usage mistakes are one line on stderr and exit 2", async () => {
     ["cluster", "frob"],
     ["cluster", "token", "revoke"],
   ]) {
-    const io = capture();
+    const io = captureIo();
     assert.equal(await runCtl(argv, io), 2, argv.join(" "));
     assert.equal(io.stderr.split("\n").filter(Boolean).length, 1, io.stderr);
     assert.match(io.stderr, /^error: /);
@@ -72,7 +57,7 @@ test("usage mistakes are one line on stderr and exit 2", async () => {
 });
 
 test("global flags may come before the command, and their values are not taken for it", async () => {
-  const io = capture();
+  const io = captureIo();
   assert.equal(await runCtl(["--kubeconfig", "/nonexistent/k", "-n", "shop", "get", "ns"], io), 1);
   assert.match(io.stderr, /^error: kubeconfig \/nonexistent\/k does not exist/);
 });

@@ -27,6 +27,11 @@ export function formatValue(value: unknown, format: "json" | "yaml"): string {
   return stringify(value, { lineWidth: 0, indentSeq: false, aliasDuplicateObjects: false });
 }
 
+/** `data` as json or yaml, or else as the command's own table of it. */
+export function formatTableOrData<T>(format: OutputFormat, data: T, table: (data: T) => string): string {
+  return format === "json" || format === "yaml" ? formatValue(data, format) : table(data);
+}
+
 /** One object as is, several as a v1 List, which is what `kubectl get -o yaml` prints too. */
 export function formatObjects(objects: unknown[], format: "json" | "yaml", asList: boolean): string {
   if (!asList && objects.length === 1) return formatValue(objects[0], format);

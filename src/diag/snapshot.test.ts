@@ -10,6 +10,7 @@ import { kubeadmCalicoCluster, loadObjects, testKubeConfig } from "../agent/stat
 import type { KubeObject } from "../apis/meta/types.ts";
 import type { Authorizer } from "../apiserver/auth/types.ts";
 import { startTestApi } from "../apiserver/testing/harness.ts";
+import { veleroCrd } from "./fixtures/healthy.ts";
 import { SNAPSHOT_SOURCES } from "./resources.ts";
 import { ScanFailedError, takeSnapshot } from "./snapshot.ts";
 import type { SnapshotKey } from "./types.ts";
@@ -100,30 +101,12 @@ test("only the keys asked for are listed", async (t) => {
 test("Velero's backups and schedules are read when velero.io is served", async (t) => {
   const api = await startTestApi();
   t.after(() => api.close());
-  const crd = (plural: string, kind: string) => ({
-    apiVersion: "apiextensions.k8s.io/v1",
-    kind: "CustomResourceDefinition",
-    metadata: { name: `${plural}.velero.io` },
-    spec: {
-      group: "velero.io",
-      scope: "Namespaced",
-      names: { plural, singular: kind.toLowerCase(), kind, listKind: `${kind}List` },
-      versions: [
-        {
-          name: "v1",
-          served: true,
-          storage: true,
-          schema: { openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true } },
-        },
-      ],
-    },
-  });
   for (const [p, k] of [
     ["backups", "Backup"],
     ["schedules", "Schedule"],
   ]) {
     const r = await api.req("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", {
-      body: crd(p, k),
+      body: veleroCrd(p, k),
     });
     assert.equal(r.status, 201, await r.text());
   }

@@ -222,9 +222,7 @@ export class MemberApplier {
       await Promise.all(
         group.map((m) =>
           this.limit(async () => {
-            const key = manifestKey(m);
-            const out = await applyManifest(this.ctx, m, { owned: this.inventory.has(key), signal });
-            this.record(entries, key, out);
+            const out = await this.applyOne(m, entries, signal);
             if (out.unknownKind) unknownKinds.push(m);
             if (out.status.applied && m.kind === "CustomResourceDefinition") crds = true;
           }),
@@ -247,15 +245,21 @@ export class MemberApplier {
       await Promise.all(
         left.map((m) =>
           this.limit(async () => {
-            const key = manifestKey(m);
-            const out = await applyManifest(this.ctx, m, { owned: this.inventory.has(key), signal });
-            this.record(entries, key, out);
+            const out = await this.applyOne(m, entries, signal);
             if (out.unknownKind) again.push(m);
           }),
         ),
       );
       left = again;
     }
+  }
+
+  /** Applies one manifest and records its outcome in `entries`. */
+  private async applyOne(m: KubeObject, entries: Map<string, Entry>, signal?: AbortSignal) {
+    const key = manifestKey(m);
+    const out = await applyManifest(this.ctx, m, { owned: this.inventory.has(key), signal });
+    this.record(entries, key, out);
+    return out;
   }
 
   private async checkAll(list: Entry[], signal?: AbortSignal): Promise<void> {

@@ -101,7 +101,11 @@ export const id = (o: KubeObject) => ({
 });
 
 /** Retries fn (an assertion) until it passes or the time is up, then throws its last error. */
-export async function eventually<T>(fn: () => Promise<T> | T, timeoutMs = 10_000): Promise<T> {
+export async function eventually<T>(
+  fn: () => Promise<T> | T,
+  timeoutMs = 10_000,
+  intervalMs = 50,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
@@ -109,7 +113,7 @@ export async function eventually<T>(fn: () => Promise<T> | T, timeoutMs = 10_000
     } catch (e) {
       if (Date.now() > deadline) throw e;
     }
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
 

@@ -3,6 +3,7 @@
 // shape-checked against the schema, stripped of unknown fields and bounded in every list and
 // string. Shared by the agent, the hub's push audit and the hub's report handler.
 import { Value } from "@sinclair/typebox/value";
+import { parseReportPayload } from "../apis/agent/v1/report-payload.ts";
 import { PolicyReportStatusSchema } from "../apis/mcp.platform/v1/cluster-policy.ts";
 import { API_VERSION } from "../apis/mcp.platform/v1/common.ts";
 import type { KubeObject } from "../apis/meta/types.ts";
@@ -11,7 +12,6 @@ import type { PolicyReportStatus } from "./policy-types.ts";
 export const REPORT_NAMESPACE = "mcp-system";
 /** Every PolicyReport carries its cluster's name in this label (and in spec.cluster). */
 export const CLUSTER_LABEL = "mcp.platform/cluster";
-export const MAX_REPORT_BYTES = 1024 * 1024;
 /** Failures listed per report; the counts include the rest. */
 export const MAX_RESULTS = 1000;
 export const MAX_POLICIES = 1000;
@@ -29,14 +29,8 @@ export function policyReportObject(cluster: string, status: PolicyReportStatus):
 
 /** A report's status from an agent's Report.object_json, or why it is refused. */
 export function parsePolicyReport(json: string): PolicyReportStatus | Error {
-  if (Buffer.byteLength(json) > MAX_REPORT_BYTES)
-    return new Error(`report larger than ${MAX_REPORT_BYTES} bytes`);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(json);
-  } catch {
-    return new Error("report is not JSON");
-  }
+  const raw = parseReportPayload(json);
+  if (raw instanceof Error) return raw;
   const obj = raw as { kind?: unknown; status?: unknown };
   if (typeof raw !== "object" || raw === null || obj.kind !== "PolicyReport")
     return new Error("not a PolicyReport");

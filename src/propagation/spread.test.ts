@@ -15,6 +15,9 @@ const fleet = [
 const none = new Set<string>();
 const names = (r: ReturnType<typeof applySpread>) =>
   "selected" in r ? r.selected.map((c) => c.name) : r.error;
+/** The fleet spread by `constraints`: the names chosen, or the error. */
+const spread = (constraints: Parameters<typeof applySpread>[0], placed = none) =>
+  names(applySpread(constraints, fleet, placed));
 
 describe("spread constraints", () => {
   it("no constraints keep every candidate, sorted by name", () => {
@@ -30,31 +33,14 @@ describe("spread constraints", () => {
   });
 
   it("maxGroups picks the biggest groups, then by name; clusters without the field are left out", () => {
-    assert.deepEqual(names(applySpread([{ spreadByField: "region", maxGroups: 1 }], fleet, none)), [
-      "a1",
-      "a2",
-      "a3",
-    ]);
-    assert.deepEqual(names(applySpread([{ spreadByField: "region", maxGroups: 2 }], fleet, none)), [
-      "a1",
-      "a2",
-      "a3",
-      "b1",
-      "b2",
-    ]);
-    assert.deepEqual(names(applySpread([{ spreadByField: "region" }], fleet, none)), [
-      "a1",
-      "a2",
-      "a3",
-      "b1",
-      "b2",
-      "c1",
-    ]);
+    assert.deepEqual(spread([{ spreadByField: "region", maxGroups: 1 }]), ["a1", "a2", "a3"]);
+    assert.deepEqual(spread([{ spreadByField: "region", maxGroups: 2 }]), ["a1", "a2", "a3", "b1", "b2"]);
+    assert.deepEqual(spread([{ spreadByField: "region" }]), ["a1", "a2", "a3", "b1", "b2", "c1"]);
   });
 
   it("groups already holding the placement are kept first (stability)", () => {
     const current = new Set(["c1"]);
-    assert.deepEqual(names(applySpread([{ spreadByField: "region", maxGroups: 1 }], fleet, current)), ["c1"]);
+    assert.deepEqual(spread([{ spreadByField: "region", maxGroups: 1 }], current), ["c1"]);
   });
 
   it("minGroups not met is an error that says how many groups there are", () => {
@@ -64,58 +50,37 @@ describe("spread constraints", () => {
   });
 
   it("spreads by a label", () => {
-    assert.deepEqual(names(applySpread([{ spreadByLabel: "tier", maxGroups: 1 }], fleet, none)), [
-      "a1",
-      "c1",
-    ]);
-    assert.match(
-      names(applySpread([{ spreadByLabel: "rack" }], fleet, none)) as string,
-      /label rack: no eligible cluster/,
-    );
+    assert.deepEqual(spread([{ spreadByLabel: "tier", maxGroups: 1 }]), ["a1", "c1"]);
+    assert.match(spread([{ spreadByLabel: "rack" }]) as string, /label rack: no eligible cluster/);
   });
 
   it("the cluster constraint caps and floors the number of clusters, round-robin across chosen groups", () => {
-    assert.deepEqual(names(applySpread([{ spreadByField: "cluster", maxGroups: 2 }], fleet, none)), [
-      "a1",
-      "a2",
-    ]);
+    assert.deepEqual(spread([{ spreadByField: "cluster", maxGroups: 2 }]), ["a1", "a2"]);
     assert.deepEqual(
-      names(
-        applySpread(
-          [
-            { spreadByField: "region", maxGroups: 2 },
-            { spreadByField: "cluster", maxGroups: 3 },
-          ],
-          fleet,
-          none,
-        ),
-      ),
+      spread([
+        { spreadByField: "region", maxGroups: 2 },
+        { spreadByField: "cluster", maxGroups: 3 },
+      ]),
       ["a1", "a2", "b1"],
     );
     assert.deepEqual(
-      names(
-        applySpread(
-          [
-            { spreadByField: "region", minGroups: 3 },
-            { spreadByField: "cluster", maxGroups: 3 },
-          ],
-          fleet,
-          none,
-        ),
-      ),
+      spread([
+        { spreadByField: "region", minGroups: 3 },
+        { spreadByField: "cluster", maxGroups: 3 },
+      ]),
       ["a1", "b1", "c1"],
     );
     assert.match(
-      names(applySpread([{ spreadByField: "cluster", minGroups: 8 }], fleet, none)) as string,
+      spread([{ spreadByField: "cluster", minGroups: 8 }]) as string,
       /7 cluster\(s\) eligible, at least 8 required/,
     );
   });
 
   it("clusters already placed are picked first within the cap", () => {
-    assert.deepEqual(
-      names(applySpread([{ spreadByField: "cluster", maxGroups: 2 }], fleet, new Set(["b2", "nr"]))),
-      ["b2", "nr"],
-    );
+    assert.deepEqual(spread([{ spreadByField: "cluster", maxGroups: 2 }], new Set(["b2", "nr"])), [
+      "b2",
+      "nr",
+    ]);
   });
 
   it("contradictory constraints are invalid", () => {

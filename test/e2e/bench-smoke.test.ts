@@ -3,18 +3,7 @@
 // Sizes are tiny and nothing is timed: this checks the harness, not the server's speed.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { fileURLToPath } from "node:url";
-import { runToCompletion } from "./support/run.ts";
-
-const BENCH = fileURLToPath(new URL("../../bench/apiserver.bench.ts", import.meta.url));
-
-// Benchmarks run for minutes at most at these sizes; the limit only stops a hung one.
-const runBench = (env: Record<string, string>) =>
-  runToCompletion(process.execPath, [BENCH], {
-    env: { ...process.env, ...env },
-    timeoutMs: 10 * 60_000,
-    label: "apiserver benchmark",
-  });
+import { runBench } from "./support/bench.ts";
 
 const LATENCY_KEYS = ["count", "opsPerSec", "meanMs", "p50Ms", "p90Ms", "p99Ms", "maxMs"];
 
@@ -26,15 +15,19 @@ function assertLatency(l: Record<string, number>, count: number, what: string) {
 }
 
 test("apiserver benchmark prints complete JSON at tiny sizes", { timeout: 120_000 }, async () => {
-  const r = await runBench({
-    BENCH_OBJECTS: "50",
-    BENCH_WATCHERS: "3",
-    BENCH_UPDATES: "20",
-    BENCH_LISTS: "3",
-    BENCH_PAGE_SIZE: "20",
-    BENCH_PAGED_LISTS: "2",
-    BENCH_DURABILITY: "normal",
-  });
+  const r = await runBench(
+    "apiserver",
+    {
+      BENCH_OBJECTS: "50",
+      BENCH_WATCHERS: "3",
+      BENCH_UPDATES: "20",
+      BENCH_LISTS: "3",
+      BENCH_PAGE_SIZE: "20",
+      BENCH_PAGED_LISTS: "2",
+      BENCH_DURABILITY: "normal",
+    },
+    10 * 60_000,
+  );
   assert.equal(r.code, 0, r.stderr);
   const out = JSON.parse(r.stdout);
   assert.equal(out.benchmark, "apiserver");

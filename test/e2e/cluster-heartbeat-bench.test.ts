@@ -3,35 +3,22 @@
 // and seen, and prints the JSON the issue asks for (hub CPU%, RSS, latency p50/p99, all Ready).
 // Nothing is timed: this checks the harness, not the hub's speed.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { test } from "node:test";
-import { fileURLToPath } from "node:url";
-
-const BENCH = fileURLToPath(new URL("../../bench/heartbeat.bench.ts", import.meta.url));
-
-function runBench(
-  env: Record<string, string>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BENCH], { env: { ...process.env, ...env } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
-    child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { runBench } from "./support/bench.ts";
 
 test("heartbeat benchmark prints complete JSON for a small fleet", { timeout: 180_000 }, async () => {
   const clusters = 12;
-  const r = await runBench({
-    BENCH_CLUSTERS: String(clusters),
-    BENCH_INTERVAL_S: "1",
-    BENCH_WINDOW_S: "4",
-    BENCH_START_RATE: "50",
-    BENCH_DURABILITY: "normal",
-  });
+  const r = await runBench(
+    "heartbeat",
+    {
+      BENCH_CLUSTERS: String(clusters),
+      BENCH_INTERVAL_S: "1",
+      BENCH_WINDOW_S: "4",
+      BENCH_START_RATE: "50",
+      BENCH_DURABILITY: "normal",
+    },
+    170_000,
+  );
   assert.equal(r.code, 0, r.stderr);
   const out = JSON.parse(r.stdout);
   assert.equal(out.benchmark, "heartbeat");

@@ -4,25 +4,21 @@
 // not the hub's speed.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { fileURLToPath } from "node:url";
-import { runToCompletion } from "./support/run.ts";
-
-const BENCH = fileURLToPath(new URL("../../bench/diag-fleet.bench.ts", import.meta.url));
+import { runBench } from "./support/bench.ts";
 
 test("diag-fleet benchmark prints complete JSON for a small fleet", { timeout: 300_000 }, async () => {
   const clusters = 3;
-  const r = await runToCompletion(process.execPath, [BENCH], {
-    env: {
-      ...process.env,
+  const r = await runBench(
+    "diag-fleet",
+    {
       BENCH_DIAG_SIZES: String(clusters),
       BENCH_DIAG_SCANS: "2",
       BENCH_DIAG_PAUSE_MS: "500",
       BENCH_NODES: "2",
       BENCH_DURABILITY: "normal",
     },
-    timeoutMs: 280_000,
-    label: "diag-fleet benchmark",
-  });
+    280_000,
+  );
   assert.equal(r.code, 0, r.stderr);
   const out = JSON.parse(r.stdout);
   assert.equal(out.benchmark, "diag-fleet");

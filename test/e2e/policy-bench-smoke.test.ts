@@ -4,10 +4,7 @@
 // Sizes are tiny and nothing is timed: this checks the harness, not the speed.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { fileURLToPath } from "node:url";
-import { runToCompletion } from "./support/run.ts";
-
-const BENCH = fileURLToPath(new URL("../../bench/policy.bench.ts", import.meta.url));
+import { runBench } from "./support/bench.ts";
 
 const LATENCY_KEYS = ["count", "opsPerSec", "meanMs", "p50Ms", "p90Ms", "p99Ms", "maxMs"];
 
@@ -18,9 +15,9 @@ function assertLatency(l: Record<string, number>, count: number, what: string) {
 }
 
 test("policy benchmark prints complete JSON at tiny sizes", { timeout: 5 * 60_000 }, async () => {
-  const r = await runToCompletion(process.execPath, [BENCH], {
-    env: {
-      ...process.env,
+  const r = await runBench(
+    "policy",
+    {
       BENCH_POLICY_COUNTS: "0,3",
       BENCH_WRITES: "10",
       BENCH_EVALUATIONS: "50",
@@ -28,9 +25,8 @@ test("policy benchmark prints complete JSON at tiny sizes", { timeout: 5 * 60_00
       BENCH_ROUNDS: "3",
       BENCH_DURABILITY: "normal",
     },
-    timeoutMs: 4 * 60_000,
-    label: "policy benchmark",
-  });
+    4 * 60_000,
+  );
   assert.equal(r.code, 0, r.stderr);
   const out = JSON.parse(r.stdout);
   assert.equal(out.benchmark, "policy");

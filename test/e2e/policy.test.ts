@@ -107,8 +107,18 @@ test("fleet policy: enforced at the hub, audited in members, bounded in cost", {
   const hub = fleet.hub();
   const admin = (args: string[], input?: string) =>
     kubectlOk(args, { kubeconfig: hub.kubeconfigPath, input });
+  // The same as admin, for a write expected to fail: the result, not a throw.
+  const adminTry = (args: string[], input?: string) =>
+    kubectl(args, { kubeconfig: hub.kubeconfigPath, input });
   const member = (name: string, args: string[], input?: string) =>
     kubectlOk(args, { kubeconfig: fleet.kubeconfigOf(name), input });
+  const inBothMembers = async (namespace: string) => {
+    for (const m of ["sim-001", "sim-002"])
+      await eventually(() => member(m, ["get", "namespace", namespace]), {
+        timeoutMs: 30_000,
+        what: `${namespace} in ${m}`,
+      });
+  };
 
   // alice belongs to tenant team-a (client certificate O=tenant:team-a) and may edit namespaces.
   const pki = await ensurePki(hub.dataDir);
@@ -142,11 +152,7 @@ subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: alice}]
     await admin(["apply", "-f", "-"], TENANCY);
     await admin(["create", "namespace", "team-b-prod"]);
     await admin(["label", "namespace", "team-b-prod", "mcp.platform/tenant=team-b"]);
-    for (const m of ["sim-001", "sim-002"])
-      await eventually(() => member(m, ["get", "namespace", "team-b-prod"]), {
-        timeoutMs: 30_000,
-        what: `team-b-prod in ${m}`,
-      });
+    await inBothMembers("team-b-prod");
 
     const relabel = await alice(["label", "namespace", "team-b-prod", "owner=alice"]);
     assert.notEqual(relabel.code, 0);
@@ -167,11 +173,7 @@ subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: alice}]
       "apiVersion: v1\nkind: Namespace\nmetadata: {name: team-a-dev, labels: {mcp.platform/tenant: team-a}}\n",
     );
     assert.equal(own.code, 0, own.stderr);
-    for (const m of ["sim-001", "sim-002"])
-      await eventually(() => member(m, ["get", "namespace", "team-a-dev"]), {
-        timeoutMs: 30_000,
-        what: `team-a-dev in ${m}`,
-      });
+    await inBothMembers("team-a-dev");
 
     assert.equal((await admin(["get", "namespaces", "-o", "name"])).includes("team-b-sneaky"), false);
     const works = await admin(["get", "works", "-A", "-o", "json"]);
@@ -225,17 +227,14 @@ subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: alice}]
   });
 
   await t.test("invalid CEL is refused at write time with its position", async () => {
-    const r = await kubectl(["apply", "-f", "-"], { kubeconfig: hub.kubeconfigPath, input: INVALID });
+    const r = await adminTry(["apply", "-f", "-"], INVALID);
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, /The ClusterPolicy "broken" is invalid/);
     assert.match(
       r.stderr,
       /spec\.rules\[0\]\.condition: Invalid value: .*CEL compile error at line 1, column 33/,
     );
-    assert.equal(
-      (await kubectl(["get", "clusterpolicy", "broken"], { kubeconfig: hub.kubeconfigPath })).code,
-      1,
-    );
+    assert.equal((await adminTry(["get", "clusterpolicy", "broken"])).code, 1);
   });
 
   await t.test("member audit: exactly the violating objects of each member are reported", async () => {
@@ -317,10 +316,10 @@ subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: alice}]
   await t.test(
     "cost: refused when estimated too costly, cut off when it runs, the API keeps serving",
     async () => {
-      const nested = await kubectl(["apply", "-f", "-"], {
-        kubeconfig: hub.kubeconfigPath,
-        input: `apiVersion: mcp.platform/v1\nkind: ClusterPolicy\nmetadata: {name: nested}\nspec:\n  rules:\n  - {action: deny, condition: "object.data.all(a, object.data.all(b, object.data.all(c, a == b)))"}\n`,
-      });
+      const nested = await adminTry(
+        ["apply", "-f", "-"],
+        `apiVersion: mcp.platform/v1\nkind: ClusterPolicy\nmetadata: {name: nested}\nspec:\n  rules:\n  - {action: deny, condition: "object.data.all(a, object.data.all(b, object.data.all(c, a == b)))"}\n`,
+      );
       assert.notEqual(nested.code, 0);
       assert.match(nested.stderr, /estimated cost of the expression \(\d+\) exceeds the limit of 1000000/);
 

@@ -4,18 +4,7 @@
 // is timed: this checks the harness, not the speed of propagation.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { fileURLToPath } from "node:url";
-import { runToCompletion } from "./support/run.ts";
-
-const BENCH = fileURLToPath(new URL("../../bench/propagation.bench.ts", import.meta.url));
-
-// The limit only stops a hung run.
-const runBench = (env: Record<string, string>) =>
-  runToCompletion(process.execPath, [BENCH], {
-    env: { ...process.env, ...env },
-    timeoutMs: 5 * 60_000,
-    label: "propagation benchmark",
-  });
+import { runBench } from "./support/bench.ts";
 
 const LATENCY_KEYS = ["count", "mean", "p50", "p90", "p99", "max"];
 const USAGE_KEYS = ["cpuSeconds", "cpuPercent", "rssMiB", "rssMaxMiB"];
@@ -29,13 +18,17 @@ function assertLatency(l: Record<string, number>, count: number, what: string) {
 test("propagation benchmark prints complete JSON for a 3-cluster fleet", {
   timeout: 6 * 60_000,
 }, async () => {
-  const r = await runBench({
-    BENCH_SIZES: "3",
-    BENCH_ITERATIONS: "3",
-    BENCH_ITERATION_TIMEOUT_S: "30",
-    BENCH_WARMUP_TIMEOUT_S: "60",
-    BENCH_DURABILITY: "normal",
-  });
+  const r = await runBench(
+    "propagation",
+    {
+      BENCH_SIZES: "3",
+      BENCH_ITERATIONS: "3",
+      BENCH_ITERATION_TIMEOUT_S: "30",
+      BENCH_WARMUP_TIMEOUT_S: "60",
+      BENCH_DURABILITY: "normal",
+    },
+    5 * 60_000,
+  );
   assert.equal(r.code, 0, r.stderr);
   const out = JSON.parse(r.stdout);
   assert.equal(out.benchmark, "propagation");

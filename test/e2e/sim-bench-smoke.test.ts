@@ -3,32 +3,25 @@
 // and no request fails. Sizes are tiny and nothing is timed: this checks the harness, not speed.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { fileURLToPath } from "node:url";
-import { runToCompletion } from "./support/run.ts";
-
-const BENCH = fileURLToPath(new URL("../../bench/sim.bench.ts", import.meta.url));
-
-// Benchmarks run for minutes at most at these sizes; the limit only stops a hung one.
-const runBench = (env: Record<string, string>) =>
-  runToCompletion(process.execPath, [BENCH], {
-    env: { ...process.env, ...env },
-    timeoutMs: 10 * 60_000,
-    label: "sim benchmark",
-  });
+import { runBench } from "./support/bench.ts";
 
 const LATENCY_KEYS = ["count", "opsPerSec", "meanMs", "p50Ms", "p90Ms", "p99Ms", "maxMs"];
 const USAGE_KEYS = ["cpuSeconds", "cpuPercent", "rssMiB", "rssMaxMiB"];
 const isNum = (x: unknown) => typeof x === "number" && Number.isFinite(x);
 
 test("sim benchmark prints complete JSON for a 3-cluster fleet", { timeout: 180_000 }, async () => {
-  const r = await runBench({
-    BENCH_SIM_CLUSTERS: "3",
-    BENCH_SIM_NODES: "10",
-    BENCH_SIM_SETTLE_SECONDS: "1",
-    BENCH_SIM_IDLE_SECONDS: "1",
-    BENCH_SIM_REQUESTS: "30",
-    BENCH_CONCURRENCY: "4",
-  });
+  const r = await runBench(
+    "sim",
+    {
+      BENCH_SIM_CLUSTERS: "3",
+      BENCH_SIM_NODES: "10",
+      BENCH_SIM_SETTLE_SECONDS: "1",
+      BENCH_SIM_IDLE_SECONDS: "1",
+      BENCH_SIM_REQUESTS: "30",
+      BENCH_CONCURRENCY: "4",
+    },
+    10 * 60_000,
+  );
   assert.equal(r.code, 0, r.stderr);
   const out = JSON.parse(r.stdout);
   assert.equal(out.benchmark, "sim");

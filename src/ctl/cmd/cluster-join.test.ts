@@ -6,8 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import type { LoadedKubeconfig } from "../../apiserver/auth/kubeconfig.ts";
-import type { Io } from "../invocation.ts";
 import { runCtl } from "../main.ts";
+import { captureIo } from "../testing.ts";
 import { clusterJoinFor } from "./cluster-join.ts";
 
 const member = (over: Partial<LoadedKubeconfig> = {}): LoadedKubeconfig => ({
@@ -71,18 +71,6 @@ test("kubeconfigs the hub could not use are refused here, with the reason", () =
     );
 });
 
-function capture(): Io & { stderr: string } {
-  const io = {
-    stderr: "",
-    out() {},
-    err(t: string) {
-      io.stderr += t;
-    },
-    readStdin: async () => "",
-  };
-  return io;
-}
-
 test("--kubeconfig after `cluster join` is the member's; before it, or beside --member-kubeconfig, the hub's", async (t) => {
   const dir = await mkdtemp(join(tmpdir(), "mcpctl-join-"));
   t.after(() => rm(dir, { recursive: true, force: true }));
@@ -99,7 +87,7 @@ current-context: m
   );
   const hub = join(dir, "no-hub.kubeconfig");
   const run = async (...argv: string[]) => {
-    const io = capture();
+    const io = captureIo();
     const code = await runCtl(argv, io);
     return { code, line: io.stderr.trim() };
   };

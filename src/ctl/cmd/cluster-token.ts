@@ -1,8 +1,7 @@
 // `mcpctl cluster token create`: a single-use, expiring bootstrap token for one mcp-agent to
 // register with. The token alone goes to stdout (so `T=$(mcpctl cluster token create)` works);
 // the mcp-agent command that uses it goes to stderr as a hint.
-import { UsageError } from "../../cli/flags.ts";
-import type { Command } from "../command.ts";
+import { type Command, noArguments } from "../command.ts";
 import type { Invocation } from "../invocation.ts";
 import { formatValue, parseOutput } from "../output.ts";
 import {
@@ -43,7 +42,7 @@ const create: Command = {
 };
 
 async function runCreate(inv: Invocation, args: string[]): Promise<number> {
-  if (args.length > 0) throw new UsageError(`cluster token create takes no arguments, got "${args[0]}"`);
+  noArguments(args, "cluster token create");
   const format = inv.str("output") ? parseOutput(inv.str("output"), ["json", "yaml"], "json") : undefined;
   const client = await inv.client();
   const issued = await createBootstrapToken(client, inv.flags.ttl as number, inv.str("description"));

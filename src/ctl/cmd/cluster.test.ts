@@ -11,28 +11,13 @@ import {
   startTestHub,
   type TestHub,
 } from "../../agent/testing.ts";
-import type { Io } from "../invocation.ts";
 import { runCtl } from "../main.ts";
+import { captureIo } from "../testing.ts";
 
 const CLUSTERS = "/apis/mcp.platform/v1/clusters";
 
-interface Captured extends Io {
-  stdout: string;
-  stderr: string;
-}
-
-async function ctl(h: TestHub, ...argv: string[]): Promise<Captured & { code: number }> {
-  const io: Captured = {
-    stdout: "",
-    stderr: "",
-    out(t) {
-      io.stdout += t;
-    },
-    err(t) {
-      io.stderr += t;
-    },
-    readStdin: async () => "",
-  };
+async function ctl(h: TestHub, ...argv: string[]) {
+  const io = captureIo();
   const code = await runCtl(["--kubeconfig", h.hub.kubeconfigPath, ...argv], io);
   return { ...io, code };
 }

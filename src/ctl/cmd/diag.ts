@@ -8,13 +8,13 @@
 import { ApiError } from "../../apiserver/errors.ts";
 import { type LabelSelector, parseLabelSelector } from "../../apiserver/selectors/labels.ts";
 import { UsageError } from "../../cli/flags.ts";
-import { type Command, outputFlag } from "../command.ts";
+import { type Command, noArguments, tableOrDataFlag, tableOrDataFormat } from "../command.ts";
 import { collectReports, REPORTS, type ReportObject } from "../diag/collect.ts";
 import { formatClusterHistory, formatScans, recordsOf, summarizeScans } from "../diag/history.ts";
 import { type FleetRow, formatMatrix, formatShared, sharedFindings } from "../diag/matrix.ts";
 import { CtlError, isNotFound } from "../errors.ts";
 import type { Invocation } from "../invocation.ts";
-import { formatValue, parseOutput } from "../output.ts";
+import { formatTableOrData } from "../output.ts";
 
 const SCANS = "/apis/mcp.platform/v1/diagnosticscans";
 
@@ -42,7 +42,7 @@ const scan: Command = {
       description: "Pre-upgrade mode: what blocks an upgrade to this version",
     },
     { name: "checks", type: "list", description: "Only these check areas or codes, e.g. network,storage" },
-    outputFlag(["table", "json", "yaml"], "table"),
+    tableOrDataFlag(),
     { name: "timeout", type: "duration", default: "2m", description: "How long to wait for the reports" },
   ],
   examples: [
@@ -53,8 +53,8 @@ const scan: Command = {
 };
 
 async function runScan(inv: Invocation, args: string[]): Promise<number> {
-  if (args.length > 0) throw new UsageError(`diag scan takes no arguments, got "${args[0]}"`);
-  const format = parseOutput(inv.str("output") ?? "table", ["table", "json", "yaml"], "table");
+  noArguments(args, "diag scan");
+  const format = tableOrDataFormat(inv);
   const selector = inv.str("clusters");
   const all = inv.bool("all-clusters");
   if (!!selector === all)
@@ -89,17 +89,9 @@ async function runScan(inv: Invocation, args: string[]): Promise<number> {
       findings: r.status?.findings ?? [],
     };
   });
-  if (format === "json" || format === "yaml") {
-    inv.io.out(
-      formatValue(
-        { scan: scanId, clusters, missing, shared: sharedFindings(rows), reports: [...reports.values()] },
-        format,
-      ),
-    );
-  } else {
-    inv.io.out(formatMatrix(rows));
-    inv.io.out(`\n${formatShared(sharedFindings(rows))}`);
-  }
+  const shared = sharedFindings(rows);
+  const result = { scan: scanId, clusters, missing, shared, reports: [...reports.values()] };
+  inv.io.out(formatTableOrData(format, result, () => `${formatMatrix(rows)}\n${formatShared(shared)}`));
   if (missing.length > 0) {
     inv.io.err(`no report from ${missing.join(", ")} before --timeout\n`);
     return 1;
@@ -142,7 +134,7 @@ const history: Command = {
     "List earlier fleet scans with their scores and findings per severity: one row per scan, or one cluster's scans with --cluster. Each cluster keeps its last 10 scans; the full report of an earlier scan is the DiagnosticReport mcp-system/<cluster>.<scan>.",
   flags: [
     { name: "cluster", type: "string", description: "Only this cluster's scans, newest first" },
-    outputFlag(["table", "json", "yaml"], "table"),
+    tableOrDataFlag(),
   ],
   examples: [
     "mcpctl diag history",
@@ -153,8 +145,8 @@ const history: Command = {
 };
 
 async function runHistory(inv: Invocation, args: string[]): Promise<number> {
-  if (args.length > 0) throw new UsageError(`diag history takes no arguments, got "${args[0]}"`);
-  const format = parseOutput(inv.str("output") ?? "table", ["table", "json", "yaml"], "table");
+  noArguments(args, "diag history");
+  const format = tableOrDataFormat(inv);
   const client = await inv.client();
   const cluster = inv.str("cluster");
   if (cluster) {
@@ -168,17 +160,14 @@ async function runHistory(inv: Invocation, args: string[]): Promise<number> {
         );
       throw e;
     }
-    const records = recordsOf(report);
-    inv.io.out(
-      format === "json" || format === "yaml" ? formatValue(records, format) : formatClusterHistory(records),
-    );
+    inv.io.out(formatTableOrData(format, recordsOf(report), formatClusterHistory));
     return 0;
   }
   const latest = await client.get<{ items: ReportObject[] }>(REPORTS, {
     query: { labelSelector: "mcp.platform/report=latest" },
   });
   const scans = summarizeScans(latest.items.flatMap(recordsOf));
-  inv.io.out(format === "json" || format === "yaml" ? formatValue(scans, format) : formatScans(scans));
+  inv.io.out(formatTableOrData(format, scans, formatScans));
   return 0;
 }
 

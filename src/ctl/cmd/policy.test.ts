@@ -6,23 +6,8 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import type { Io } from "../invocation.ts";
 import { runCtl } from "../main.ts";
-
-function capture(): Io & { stdout: string; stderr: string } {
-  const io = {
-    stdout: "",
-    stderr: "",
-    out(t: string) {
-      io.stdout += t;
-    },
-    err(t: string) {
-      io.stderr += t;
-    },
-    readStdin: async () => "",
-  };
-  return io;
-}
+import { captureIo } from "../testing.ts";
 
 const POLICY = `
 apiVersion: mcp.platform/v1
@@ -75,7 +60,7 @@ async function files(
 
 test("a tenant's cross-tenant namespace is denied (exit 1); an admin's write only warns (exit 0)", async (t) => {
   const [policy, objects] = await files(t, { "policy.yaml": POLICY, "objects.yaml": OBJECTS });
-  const io = capture();
+  const io = captureIo();
   const code = await runCtl(["policy", "test", "-f", policy, "-f", objects, "--group", "tenant:team-a"], io);
   assert.equal(code, 1, io.stderr);
   assert.match(
@@ -88,7 +73,7 @@ test("a tenant's cross-tenant namespace is denied (exit 1); an admin's write onl
   );
   assert.match(io.stderr, /2 object\(s\), 2 policy\(ies\): denied: namespace\/team-b-prod/);
 
-  const admin = capture();
+  const admin = captureIo();
   assert.equal(await runCtl(["policy", "test", "-f", policy, "-f", objects], admin), 0, admin.stderr);
   assert.match(admin.stdout, /namespace\/team-b-prod\s+tenancy\s+cross-tenant-access\s+pass/);
   assert.match(admin.stderr, /nothing denied/);
@@ -99,7 +84,7 @@ test("the cluster labels flag feeds the `cluster` variable; -o json gives the ro
     "policy.yaml": POLICY,
     "objects.yaml": OBJECTS.replace("labels: {owner: bob}", "labels: {}"),
   });
-  const io = capture();
+  const io = captureIo();
   const code = await runCtl(
     ["policy", "test", "-f", policy, "-f", objects, "--cluster-labels", "env=prod,region=eu", "-o", "json"],
     io,
@@ -110,7 +95,7 @@ test("the cluster labels flag feeds the `cluster` variable; -o json gives the ro
   const row = out.rows.find((r: { rule: string }) => r.rule === "prod-needs-owner");
   assert.equal(row.verdict, "deny");
   assert.equal(row.message, "workloads in prod need an owner label");
-  const dev = capture();
+  const dev = captureIo();
   assert.equal(
     await runCtl(["policy", "test", "-f", policy, "-f", objects, "--cluster-labels", "env=dev"], dev),
     0,
@@ -130,7 +115,7 @@ spec:
 `,
     "objects.yaml": OBJECTS,
   });
-  const io = capture();
+  const io = captureIo();
   assert.equal(await runCtl(["policy", "test", "-f", policy, "-f", objects], io), 1);
   assert.match(
     io.stderr,
@@ -139,6 +124,6 @@ spec:
 });
 
 test("usage mistakes exit 2", async () => {
-  assert.equal(await runCtl(["policy", "test"], capture()), 2);
-  assert.equal(await runCtl(["policy", "test", "-f", "x.yaml", "--operation", "PATCH"], capture()), 2);
+  assert.equal(await runCtl(["policy", "test"], captureIo()), 2);
+  assert.equal(await runCtl(["policy", "test", "-f", "x.yaml", "--operation", "PATCH"], captureIo()), 2);
 });

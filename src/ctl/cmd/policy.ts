@@ -6,12 +6,12 @@ import type { KubeObject } from "../../apis/meta/types.ts";
 import { UsageError } from "../../cli/flags.ts";
 import type { PolicyOperation } from "../../policy/match.ts";
 import type { PolicyReportStatus } from "../../policy/policy-types.ts";
-import { type Command, listObjects, outputFlag } from "../command.ts";
+import { type Command, listObjects, noArguments, tableOrDataFlag, tableOrDataFormat } from "../command.ts";
 import { columns } from "../describe-format.ts";
 import { CtlError, isNotFound } from "../errors.ts";
 import type { Invocation } from "../invocation.ts";
 import { docLabel, readManifests } from "../manifests.ts";
-import { formatValue, parseOutput } from "../output.ts";
+import { formatTableOrData } from "../output.ts";
 import { type ClusterReport, formatCompliance, summarize } from "../policy/compliance.ts";
 import { dryRun } from "../policy/dry-run.ts";
 
@@ -25,15 +25,15 @@ const report: Command = {
     "Show fleet compliance from the member audits: per cluster and per policy (evaluations passed, failed, warned, errored) and the violating objects, from the PolicyReport each cluster's audit stores in mcp-system.",
   flags: [
     { name: "cluster", type: "string", description: "Only this cluster (and all of its violations)" },
-    outputFlag(["table", "json", "yaml"], "table"),
+    tableOrDataFlag(),
   ],
   examples: ["mcpctl policy report", "mcpctl policy report --cluster east-1 -o yaml"],
   run: runReport,
 };
 
 async function runReport(inv: Invocation, args: string[]): Promise<number> {
-  if (args.length > 0) throw new UsageError(`policy report takes no arguments, got "${args[0]}"`);
-  const format = parseOutput(inv.str("output"), ["table", "json", "yaml"], "table");
+  noArguments(args, "policy report");
+  const format = tableOrDataFormat(inv);
   const client = await inv.client();
   const only = inv.str("cluster");
   let reports: ClusterReport[];
@@ -63,9 +63,8 @@ async function runReport(inv: Invocation, args: string[]): Promise<number> {
       ...(byCluster.has(cluster) ? { status: byCluster.get(cluster)!.status as PolicyReportStatus } : {}),
     }));
   }
-  const summary = summarize(reports);
-  if (format === "json" || format === "yaml") inv.io.out(formatValue(summary, format));
-  else inv.io.out(formatCompliance(summary, Date.now(), only ? Number.POSITIVE_INFINITY : 50));
+  const limit = only ? Number.POSITIVE_INFINITY : 50;
+  inv.io.out(formatTableOrData(format, summarize(reports), (s) => formatCompliance(s, Date.now(), limit)));
   return 0;
 }
 
@@ -101,7 +100,7 @@ const test: Command = {
       type: "list",
       description: "Labels of the cluster the objects go to (the rules' `cluster`), e.g. env=prod,region=eu",
     },
-    outputFlag(["table", "json", "yaml"], "table"),
+    tableOrDataFlag(),
   ],
   examples: [
     "mcpctl policy test -f policy.yaml -f objects.yaml",
@@ -111,8 +110,8 @@ const test: Command = {
 };
 
 async function runTest(inv: Invocation, args: string[]): Promise<number> {
-  if (args.length > 0) throw new UsageError(`policy test takes no arguments, got "${args[0]}"`);
-  const format = parseOutput(inv.str("output"), ["table", "json", "yaml"], "table");
+  noArguments(args, "policy test");
+  const format = tableOrDataFormat(inv);
   const files = (inv.flags.filename as string[] | undefined) ?? [];
   if (files.length === 0) throw new UsageError("policy test needs -f with the policies and the objects");
   const operation = (inv.str("operation") ?? "CREATE").toUpperCase();
@@ -143,22 +142,22 @@ async function runTest(inv: Invocation, args: string[]): Promise<number> {
     );
   if (result.policies === 0 && result.invalid.length === 0)
     throw new CtlError("no ClusterPolicy found in the files given with -f");
-  if (format === "json" || format === "yaml") inv.io.out(formatValue(result, format));
-  else if (result.rows.length === 0) inv.io.out("No rule matches any of the objects.\n");
-  else
-    inv.io.out(
-      columns(
-        [
-          ["OBJECT", "POLICY", "RULE", "VERDICT", "MESSAGE"],
-          ...result.rows.map((r) => [r.object, r.policy, r.rule, r.verdict, r.message]),
-        ],
-        "",
-      ),
-    );
+  inv.io.out(formatTableOrData(format, result, verdictTable));
   inv.io.err(
     `${result.objects} object(s), ${result.policies} policy(ies): ${result.denied.length ? `denied: ${result.denied.join(", ")}` : "nothing denied"}\n`,
   );
   return result.invalid.length > 0 || result.denied.length > 0 ? 1 : 0;
+}
+
+function verdictTable(result: ReturnType<typeof dryRun>): string {
+  if (result.rows.length === 0) return "No rule matches any of the objects.\n";
+  return columns(
+    [
+      ["OBJECT", "POLICY", "RULE", "VERDICT", "MESSAGE"],
+      ...result.rows.map((r) => [r.object, r.policy, r.rule, r.verdict, r.message]),
+    ],
+    "",
+  );
 }
 
 export const policyCommand: Command = {

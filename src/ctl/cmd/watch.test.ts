@@ -6,6 +6,7 @@ import type { HubClient, RequestOptions } from "../client.ts";
 import { ApiError } from "../errors.ts";
 import { Invocation, type Io } from "../invocation.ts";
 import type { ApiResource } from "../resources.ts";
+import { captureIo } from "../testing.ts";
 import { watchResource } from "./watch.ts";
 
 const configmaps: ApiResource = {
@@ -69,18 +70,6 @@ class TestInvocation extends Invocation {
   }
 }
 
-function capture(): Io & { stdout: string } {
-  const io = {
-    stdout: "",
-    out(t: string) {
-      io.stdout += t;
-    },
-    err() {},
-    readStdin: async () => "",
-  };
-  return io;
-}
-
 test("watch follows resourceVersion through bookmarks, resumes ended streams and relists on 410", async () => {
   const hub = new ScriptedHub();
   hub.lists.push(
@@ -106,7 +95,7 @@ test("watch follows resourceVersion through bookmarks, resumes ended streams and
     [expired],
     [event("ADDED", "d", "26")],
   );
-  const io = capture();
+  const io = captureIo();
   assert.equal(
     await watchResource(new TestInvocation(io, hub), { resource: configmaps, output: "table", maxEvents: 2 }),
     0,
@@ -129,7 +118,7 @@ test("a watch refused with 410 when it starts also relists", async () => {
   hub.streams.push(new ApiError(410, { kind: "Status", code: 410, reason: "Expired" }), [
     event("DELETED", "a", "31"),
   ]);
-  const io = capture();
+  const io = captureIo();
   await watchResource(new TestInvocation(io, hub), { resource: configmaps, output: "table", maxEvents: 1 });
   assert.equal(io.stdout, "NAME\na\na\na\n");
 });
@@ -144,7 +133,7 @@ test("other watch errors end the command with the hub's message", async () => {
     },
   ]);
   await assert.rejects(
-    watchResource(new TestInvocation(capture(), hub), { resource: configmaps, output: "table" }),
+    watchResource(new TestInvocation(captureIo(), hub), { resource: configmaps, output: "table" }),
     {
       message: "Error from server (InternalError): the watch ended unexpectedly",
     },

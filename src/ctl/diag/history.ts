@@ -2,6 +2,7 @@
 // DiagnosticReport remembers (its own result and status.history, newest first), and the same
 // gathered across clusters into one row per fleet scan: when it ran, how many clusters it covered
 // and failed to scan, the lowest and mean score, and the findings per severity.
+import { columns } from "../describe-format.ts";
 import type { ReportObject } from "./collect.ts";
 
 type Summary = { error: number; warning: number; info: number };
@@ -87,47 +88,42 @@ export function summarizeScans(records: ScanRecord[]): ScanSummary[] {
 
 export function formatScans(rows: ScanSummary[]): string {
   if (rows.length === 0) return "No diagnostic scans found. Run: mcpctl diag scan --all-clusters\n";
-  return table(
-    ["SCAN", "SCANNED", "CLUSTERS", "FAILED", "MIN SCORE", "MEAN SCORE", "ERRORS", "WARNINGS", "INFO"],
-    rows.map((r) => [
-      r.scan,
-      r.scannedAt ?? "-",
-      String(r.clusters),
-      String(r.failed),
-      num(r.minScore),
-      num(r.meanScore),
-      String(r.summary.error),
-      String(r.summary.warning),
-      String(r.summary.info),
-    ]),
+  return columns(
+    [
+      ["SCAN", "SCANNED", "CLUSTERS", "FAILED", "MIN SCORE", "MEAN SCORE", "ERRORS", "WARNINGS", "INFO"],
+      ...rows.map((r) => [
+        r.scan,
+        r.scannedAt ?? "-",
+        String(r.clusters),
+        String(r.failed),
+        num(r.minScore),
+        num(r.meanScore),
+        String(r.summary.error),
+        String(r.summary.warning),
+        String(r.summary.info),
+      ]),
+    ],
+    "",
   );
 }
 
 export function formatClusterHistory(records: ScanRecord[]): string {
-  return table(
-    ["SCAN", "SCANNED", "SCORE", "ERRORS", "WARNINGS", "INFO", "VERSION", "STATUS"],
-    records.map((r) => [
-      r.scan,
-      r.scannedAt ?? "-",
-      num(r.score),
-      num(r.summary?.error),
-      num(r.summary?.warning),
-      num(r.summary?.info),
-      r.kubernetesVersion ?? "-",
-      r.error ?? (r.targetVersion ? `scanned for an upgrade to ${r.targetVersion}` : "scanned"),
-    ]),
+  return columns(
+    [
+      ["SCAN", "SCANNED", "SCORE", "ERRORS", "WARNINGS", "INFO", "VERSION", "STATUS"],
+      ...records.map((r) => [
+        r.scan,
+        r.scannedAt ?? "-",
+        num(r.score),
+        num(r.summary?.error),
+        num(r.summary?.warning),
+        num(r.summary?.info),
+        r.kubernetesVersion ?? "-",
+        r.error ?? (r.targetVersion ? `scanned for an upgrade to ${r.targetVersion}` : "scanned"),
+      ]),
+    ],
+    "",
   );
-}
-
-/** Aligned columns, three spaces apart; the last column is not padded. */
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cols: string[]) =>
-    cols
-      .map((c, i) => (i === cols.length - 1 ? c : c.padEnd(widths[i])))
-      .join("   ")
-      .trimEnd();
-  return `${[line(header), ...rows.map(line)].join("\n")}\n`;
 }
 
 const num = (n: number | undefined) => (n === undefined ? "-" : String(n));

@@ -2,6 +2,7 @@
 // clusters with their score, columns the check codes that fired anywhere, cells the worst
 // severity's letter) and the findings many clusters share (same code and message), which is where
 // a fleet-wide fix pays off most.
+import { columns } from "../describe-format.ts";
 
 export interface FleetFinding {
   code: string;
@@ -47,13 +48,7 @@ export function formatMatrix(rows: FleetRow[]): string {
     });
     return [r.cluster, r.score === undefined ? "-" : String(r.score), ...cells, r.error ?? "scanned"];
   });
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  const fmt = (cols: string[]) =>
-    cols
-      .map((c, i) => (i === cols.length - 1 ? c : c.padEnd(widths[i])))
-      .join("   ")
-      .trimEnd();
-  return `${[fmt(header), ...lines.map(fmt)].join("\n")}\n`;
+  return columns([header, ...lines], "");
 }
 
 /** Findings (code + message) present in at least `min` clusters, most widespread first. */

@@ -1,7 +1,8 @@
 // The agent's DiagnosticReport as untrusted input, and check selection by area or code.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { MAX_REPORT_BYTES, parseAgentReport, reportObject, selectChecks } from "./report.ts";
+import { MAX_REPORT_BYTES } from "../../apis/agent/v1/report-payload.ts";
+import { parseAgentReport, reportObject, selectChecks } from "./report.ts";
 
 const good = reportObject(
   "c1",

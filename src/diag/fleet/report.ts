@@ -2,6 +2,7 @@
 // scan with the scan's parameters and shape the result as a DiagnosticReport, and — for the hub —
 // check that a DiagnosticReport an agent sent is one (agents are untrusted input).
 import type { KubeConfig } from "@kubernetes/client-node";
+import { parseReportPayload } from "../../apis/agent/v1/report-payload.ts";
 import { API_VERSION } from "../../apis/mcp.platform/v1/common.ts";
 import { isObject, type KubeObject } from "../../apis/meta/types.ts";
 import { allChecks } from "../checks/index.ts";
@@ -17,8 +18,6 @@ export const SCAN_LABEL = "mcp.platform/scan";
 export const CLUSTER_LABEL = "mcp.platform/cluster";
 /** "latest" on mcp-system/<cluster>, "history" on the archived reports of earlier scans. */
 export const REPORT_LABEL = "mcp.platform/report";
-/** An agent's report larger than this is refused (a real one is a few hundred KiB at most). */
-export const MAX_REPORT_BYTES = 1024 * 1024;
 /** At most this many findings are stored per cluster; the summary still counts them all. */
 export const MAX_FINDINGS = 1000;
 export const OFFLINE = "cluster offline";
@@ -124,14 +123,8 @@ const str = (v: unknown, max: number) => typeof v === "string" && v.length <= ma
  * status is taken from the agent: name, namespace, labels and spec are the hub's to set.
  */
 export function parseAgentReport(json: string): ReportStatus | Error {
-  if (Buffer.byteLength(json) > MAX_REPORT_BYTES)
-    return new Error(`report larger than ${MAX_REPORT_BYTES} bytes`);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(json);
-  } catch {
-    return new Error("report is not JSON");
-  }
+  const raw = parseReportPayload(json);
+  if (raw instanceof Error) return raw;
   if (!isObject(raw) || raw.kind !== "DiagnosticReport" || !isObject(raw.status))
     return new Error("not a DiagnosticReport with a status");
   const s = raw.status;

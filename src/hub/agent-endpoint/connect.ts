@@ -8,10 +8,11 @@ import type { Logger } from "pino";
 import { asUnreachableReport } from "../../agent/heartbeat.ts";
 import type { ObservedClusterStatus } from "../../agent/status/collect.ts";
 import type { AgentMessage, Heartbeat, Hello, Report, WorkAck } from "../../apis/agent/v1/protocol.ts";
+import { parseReportPayload } from "../../apis/agent/v1/report-payload.ts";
 import { lookupToken, type TokenRecord } from "../../apiserver/auth/tokens.ts";
 import type { InternalClient } from "../../apiserver/client/internal-client.ts";
 import { ApiError } from "../../apiserver/errors.ts";
-import { MAX_REPORT_BYTES, parseAgentReport, SCAN_LABEL } from "../../diag/fleet/report.ts";
+import { parseAgentReport, SCAN_LABEL } from "../../diag/fleet/report.ts";
 import type { Store } from "../../storage/store.ts";
 import { observedFromJson } from "../clusters/observed.ts";
 import { storeReport } from "../diag/reports.ts";
@@ -211,14 +212,12 @@ async function heartbeat(deps: ConnectDeps, session: AgentSession, token: string
  * payload says (one cluster cannot write another's report).
  */
 async function diagnosticReport(deps: ConnectDeps, session: AgentSession, report: Report) {
-  let scanId: unknown;
-  try {
-    // Sized before it is parsed: the scan id is read only from a report of acceptable size.
-    if (Buffer.byteLength(report.object_json) <= MAX_REPORT_BYTES)
-      scanId = JSON.parse(report.object_json)?.metadata?.labels?.[SCAN_LABEL];
-  } catch {
-    scanId = undefined;
-  }
+  // Sized before it is parsed: the scan id is read only from a report of acceptable size.
+  const raw = parseReportPayload(report.object_json);
+  const scanId =
+    raw instanceof Error
+      ? undefined
+      : (raw as { metadata?: { labels?: Record<string, unknown> } } | null)?.metadata?.labels?.[SCAN_LABEL];
   const params = typeof scanId === "string" ? session.pendingScans.get(scanId) : undefined;
   if (!params || typeof scanId !== "string") {
     session.log.warn(

@@ -7,6 +7,7 @@
 // Each key remembers when it was first marked since its last pass, so the work builder can
 // measure propagation latency from the change it carries.
 import type { Logger } from "pino";
+import { IdleWaiters, RetryBackoff } from "./queue-retry.ts";
 
 export interface DirtyQueueOptions {
   /** One pass over a key; `since` is when the key was first marked since its last pass. */
@@ -21,8 +22,6 @@ export interface DirtyQueueOptions {
   now?: () => number;
 }
 
-const MAX_RETRY_MS = 30_000;
-
 export class DirtyQueue {
   private readonly opts: DirtyQueueOptions;
   private readonly now: () => number;
@@ -31,15 +30,15 @@ export class DirtyQueue {
   private readonly running = new Set<string>();
   /** Keys marked while running: when they were first marked. */
   private readonly again = new Map<string, number>();
-  private readonly failures = new Map<string, number>();
-  private readonly retries = new Map<string, NodeJS.Timeout>();
+  private readonly retries: RetryBackoff;
+  private readonly idleWaiters = new IdleWaiters();
   private timer?: NodeJS.Timeout;
   private stopped = false;
-  private idleWaiters: (() => void)[] = [];
 
   constructor(opts: DirtyQueueOptions) {
     this.opts = opts;
     this.now = opts.now ?? Date.now;
+    this.retries = new RetryBackoff(opts.retryMs);
   }
 
   /** Dirty or running keys. */
@@ -60,22 +59,20 @@ export class DirtyQueue {
 
   /** Resolves once nothing is dirty, running or waiting for a retry (tests, shutdown). */
   idle(): Promise<void> {
-    if (this.isIdle()) return Promise.resolve();
-    return new Promise((r) => this.idleWaiters.push(r));
+    return this.idleWaiters.wait(this.isIdle());
   }
 
   stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    for (const t of this.retries.values()) clearTimeout(t);
-    this.retries.clear();
+    this.retries.cancel();
     this.pending.clear();
     this.again.clear();
     return this.running.size === 0 ? Promise.resolve() : this.idle();
   }
 
   private isIdle(): boolean {
-    return this.pending.size === 0 && this.running.size === 0 && this.retries.size === 0;
+    return this.pending.size === 0 && this.running.size === 0 && this.retries.waiting === 0;
   }
 
   private schedule(): void {
@@ -116,7 +113,7 @@ export class DirtyQueue {
     this.opts
       .process(key, since)
       .then(
-        () => this.failures.delete(key),
+        () => this.retries.succeeded(key),
         (err: unknown) => this.retry(key, since, err),
       )
       .finally(() => {
@@ -133,27 +130,18 @@ export class DirtyQueue {
 
   private retry(key: string, since: number, err: unknown): void {
     if (this.stopped) return; // aborted by the shutdown: nothing to retry
-    const n = (this.failures.get(key) ?? 0) + 1;
-    this.failures.set(key, n);
-    const delay = Math.min((this.opts.retryMs ?? 500) * 2 ** (n - 1), MAX_RETRY_MS);
+    const delay = this.retries.failed(key);
     this.opts.log.warn(
       { key, err: err instanceof Error ? err.message : String(err), retryInMs: delay },
       "pass failed",
     );
-    clearTimeout(this.retries.get(key));
-    const t = setTimeout(() => {
-      this.retries.delete(key);
+    this.retries.schedule(key, delay, () => {
       this.add(key, since);
       this.notifyIdle();
-    }, delay);
-    t.unref();
-    this.retries.set(key, t);
+    });
   }
 
   private notifyIdle(): void {
-    if (!this.isIdle()) return;
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
-    for (const w of waiters) w();
+    this.idleWaiters.notify(this.isIdle());
   }
 }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { KubeObject } from "../../apis/meta/types.ts";
+import { configMap } from "./propagation-testing.ts";
 import {
   clusterNames,
   clusterPropagationPolicy,
@@ -9,13 +10,6 @@ import {
   scheduledCondition,
   startSchedulerTest,
 } from "./scheduler-testing.ts";
-
-const configMap = (name: string, namespace = "shop"): KubeObject => ({
-  apiVersion: "v1",
-  kind: "ConfigMap",
-  metadata: { name, namespace },
-  data: { greeting: "hello" },
-});
 
 const usingConfig = (name: string, cm: string) =>
   deployment(name, {
@@ -38,7 +32,7 @@ const spec = (b: KubeObject | undefined) =>
 test("a Deployment's ConfigMap, Secret and Namespace follow it to its clusters, as dependency bindings", async (t) => {
   const h = await startSchedulerTest(t);
   for (const c of ["a", "b", "c"]) await h.cluster(c);
-  const cm = await h.apply(configMap("web-config"));
+  const cm = await h.apply(configMap("web-config", { greeting: "hello" }));
   const secret = await h.apply({
     apiVersion: "v1",
     kind: "Secret",
@@ -122,7 +116,7 @@ test("a dependency created after its workload gets its binding then", async (t) 
   await h.waitBinding("shop", "web-deployment", (b) => clusterNames(b).length === 1);
   await h.scheduler.idle();
   assert.equal(await h.binding("shop", "late-config-configmap"), undefined);
-  await h.apply(configMap("late-config"));
+  await h.apply(configMap("late-config", { greeting: "hello" }));
   await h.waitBinding("shop", "late-config-configmap", (b) => clusterNames(b).join() === "a");
   // And loses it when the workload stops referencing it.
   await h.apply(deployment("web"));
@@ -132,7 +126,7 @@ test("a dependency created after its workload gets its binding then", async (t) 
 test("propagateDeps: false brings no ConfigMaps but still the Namespace", async (t) => {
   const h = await startSchedulerTest(t);
   await h.cluster("a");
-  await h.apply(configMap("web-config"));
+  await h.apply(configMap("web-config", { greeting: "hello" }));
   await h.apply(usingConfig("web", "web-config"));
   await h.apply(placedOn("web", ["a"], { propagateDeps: false }));
   await h.waitBinding("mcp-system", "shop-namespace", (b) => clusterNames(b).join() === "a");
@@ -143,7 +137,7 @@ test("propagateDeps: false brings no ConfigMaps but still the Namespace", async 
 test("a ConfigMap both selected and required goes to both sets of clusters; a selected Namespace may be deleted", async (t) => {
   const h = await startSchedulerTest(t);
   for (const c of ["a", "b"]) await h.cluster(c);
-  await h.apply(configMap("web-config"));
+  await h.apply(configMap("web-config", { greeting: "hello" }));
   await h.apply(usingConfig("web", "web-config"));
   await h.apply(placedOn("web", ["a"]));
   await h.apply(

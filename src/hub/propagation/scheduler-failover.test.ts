@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { KubeObject } from "../../apis/meta/types.ts";
+import { configMap } from "./propagation-testing.ts";
+import { bindingRefOf } from "./scheduler-bindings.ts";
 import {
   clusterNames,
   deployment,
@@ -27,12 +29,7 @@ test("failover: a cluster Unknown longer than the toleration loses its share; ba
   const h = await startSchedulerTest(t, { clock });
   await h.cluster("a");
   await h.cluster("b");
-  await h.apply({
-    apiVersion: "v1",
-    kind: "ConfigMap",
-    metadata: { name: "web-config", namespace: "shop" },
-    data: {},
-  });
+  await h.apply(configMap("web-config", {}));
   await h.apply(
     deployment("web", {
       replicas: 4,
@@ -80,7 +77,7 @@ test("failover: a cluster Unknown longer than the toleration loses its share; ba
 
   // The status aggregator reports b available: released, a placed again.
   await h.client.mutate(
-    { apiVersion: "mcp.platform/v1", kind: "ResourceBinding", namespace: "shop", name: "web-deployment" },
+    bindingRefOf("shop", "web-deployment"),
     (b) => ({
       ...b,
       status: {

@@ -5,6 +5,7 @@
 // requirers. A key marked again while waiting is decided once; marked while being decided, it is
 // decided again after. A failed pass is retried with backoff.
 import type { Logger } from "pino";
+import { IdleWaiters, RetryBackoff } from "./queue-retry.ts";
 
 export interface SchedulerQueueOptions {
   process(key: string): Promise<void>;
@@ -14,20 +15,18 @@ export interface SchedulerQueueOptions {
   retryMs?: number;
 }
 
-const MAX_RETRY_MS = 30_000;
-
 export class SchedulerQueue {
   private readonly opts: SchedulerQueueOptions;
   private readonly dirty = new Set<string>();
-  private readonly failures = new Map<string, number>();
-  private readonly retries = new Map<string, NodeJS.Timeout>();
+  private readonly retries: RetryBackoff;
+  private readonly idleWaiters = new IdleWaiters();
   private draining?: Promise<void>;
   private started = false;
   private stopped = false;
-  private idleWaiters: (() => void)[] = [];
 
   constructor(opts: SchedulerQueueOptions) {
     this.opts = opts;
+    this.retries = new RetryBackoff(opts.retryMs);
   }
 
   add(key: string): void {
@@ -45,21 +44,19 @@ export class SchedulerQueue {
 
   /** Resolves once nothing is dirty, being decided or waiting for a retry. */
   idle(): Promise<void> {
-    if (this.isIdle()) return Promise.resolve();
-    return new Promise((r) => this.idleWaiters.push(r));
+    return this.idleWaiters.wait(this.isIdle());
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const t of this.retries.values()) clearTimeout(t);
-    this.retries.clear();
+    this.retries.cancel();
     this.dirty.clear();
     await this.draining;
     this.notifyIdle();
   }
 
   private isIdle(): boolean {
-    return this.dirty.size === 0 && !this.draining && this.retries.size === 0;
+    return this.dirty.size === 0 && !this.draining && this.retries.waiting === 0;
   }
 
   private kick(): void {
@@ -84,7 +81,7 @@ export class SchedulerQueue {
         this.dirty.delete(key);
         try {
           await this.opts.process(key);
-          this.failures.delete(key);
+          this.retries.succeeded(key);
         } catch (err) {
           this.retry(key, err);
         }
@@ -93,28 +90,19 @@ export class SchedulerQueue {
   }
 
   private retry(key: string, err: unknown): void {
-    const n = (this.failures.get(key) ?? 0) + 1;
-    this.failures.set(key, n);
-    const delay = Math.min((this.opts.retryMs ?? 500) * 2 ** (n - 1), MAX_RETRY_MS);
+    const delay = this.retries.failed(key);
     this.opts.log.warn(
       { template: key, err: err instanceof Error ? err.message : String(err), retryInMs: delay },
       "scheduling failed; retrying",
     );
     if (this.stopped) return;
-    clearTimeout(this.retries.get(key));
-    const t = setTimeout(() => {
-      this.retries.delete(key);
+    this.retries.schedule(key, delay, () => {
       this.add(key);
       this.notifyIdle();
-    }, delay);
-    t.unref();
-    this.retries.set(key, t);
+    });
   }
 
   private notifyIdle(): void {
-    if (!this.isIdle()) return;
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
-    for (const w of waiters) w();
+    this.idleWaiters.notify(this.isIdle());
   }
 }

@@ -10,6 +10,7 @@ import { openMemoryStore } from "../../storage/memory/memory-store.ts";
 import { eventually } from "../clusters/testing.ts";
 import { hubResourceRegistry } from "../hub.ts";
 import { type PropagationScheduler, startScheduler } from "./scheduler.ts";
+import { bindingRefOf } from "./scheduler-bindings.ts";
 
 export const T0 = Date.parse("2026-03-01T12:00:00Z");
 
@@ -107,8 +108,7 @@ export async function startSchedulerTest(
       { status: true },
     );
   };
-  const binding = (namespace: string, name: string) =>
-    client.get({ apiVersion: "mcp.platform/v1", kind: "ResourceBinding", namespace, name });
+  const binding = (namespace: string, name: string) => client.get(bindingRefOf(namespace, name));
   return {
     client,
     scheduler,

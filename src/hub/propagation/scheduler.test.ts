@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { eventually } from "../clusters/testing.ts";
+import { configMap } from "./propagation-testing.ts";
+import { bindingRefOf } from "./scheduler-bindings.ts";
 import {
   clusterNames,
   clusterPropagationPolicy,
@@ -30,6 +32,14 @@ async function eastWestFleet(h: Awaited<ReturnType<typeof startSchedulerTest>>) 
   await h.cluster("east-1", { region: "east" });
   await h.cluster("east-2", { region: "east" });
   await h.cluster("west-1", { region: "west" });
+}
+
+/** The east-west fleet, with web placed on both east clusters. */
+async function webPlacedEast(h: Awaited<ReturnType<typeof startSchedulerTest>>) {
+  await eastWestFleet(h);
+  await h.apply(deployment("web"));
+  await h.apply(webPolicy());
+  await h.waitBinding("shop", "web-deployment", (b) => clusterNames(b).length === 2);
 }
 
 test("a selected Deployment gets a binding: owner, resource, policy, clusters, replicas, options, Scheduled", async (t) => {
@@ -85,10 +95,7 @@ test("a selected Deployment gets a binding: owner, resource, policy, clusters, r
 
 test("re-decided when cluster labels change; heartbeats re-decide nothing", async (t) => {
   const h = await startSchedulerTest(t);
-  await eastWestFleet(h);
-  await h.apply(deployment("web"));
-  await h.apply(webPolicy());
-  await h.waitBinding("shop", "web-deployment", (b) => clusterNames(b).length === 2);
+  await webPlacedEast(h);
 
   const relabel = (name: string, region: string) =>
     h.client.mutate({ apiVersion: "mcp.platform/v1", kind: "Cluster", name }, (c) => {
@@ -345,23 +352,13 @@ test("templates of a custom kind are scheduled once the kind is served", async (
 test("objects that may not be templates are never bound, whatever the policy says", async (t) => {
   const h = await startSchedulerTest(t);
   await eastWestFleet(h);
-  await h.apply({
-    apiVersion: "v1",
-    kind: "ConfigMap",
-    metadata: { name: "sys", namespace: "kube-system" },
-    data: {},
-  });
+  await h.apply(configMap("sys", {}, "kube-system"));
   await h.apply({
     apiVersion: "v1",
     kind: "ServiceAccount",
     metadata: { name: "default", namespace: "shop" },
   });
-  await h.apply({
-    apiVersion: "v1",
-    kind: "ConfigMap",
-    metadata: { name: "ok", namespace: "shop" },
-    data: {},
-  });
+  await h.apply(configMap("ok", {}));
   await h.apply(
     clusterPropagationPolicy("greedy", {
       resourceSelectors: [
@@ -380,16 +377,8 @@ test("objects that may not be templates are never bound, whatever the policy say
 
 test("a binding changed or deleted by someone else is put back; one for a vanished template is removed", async (t) => {
   const h = await startSchedulerTest(t);
-  await eastWestFleet(h);
-  await h.apply(deployment("web"));
-  await h.apply(webPolicy());
-  await h.waitBinding("shop", "web-deployment", (b) => clusterNames(b).length === 2);
-  const ref = {
-    apiVersion: "mcp.platform/v1",
-    kind: "ResourceBinding",
-    namespace: "shop",
-    name: "web-deployment",
-  };
+  await webPlacedEast(h);
+  const ref = bindingRefOf("shop", "web-deployment");
   await h.client.mutate(ref, (b) => {
     (b.spec as { clusters: unknown[] }).clusters = [{ name: "west-1", replicas: 9 }];
     return b;

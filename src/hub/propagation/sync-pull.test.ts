@@ -11,6 +11,7 @@ import { issueBootstrapToken } from "../agent-endpoint/bootstrap-token.ts";
 import { startTestEndpoint, type TestEndpoint } from "../agent-endpoint/testing.ts";
 import { eventually } from "../clusters/testing.ts";
 import { configMap, deployment, type Harness, startHarness } from "./propagation-testing.ts";
+import { bindingRefOf } from "./scheduler-bindings.ts";
 import { type ManifestStatus, workSpec, workStatus } from "./work-object.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -157,12 +158,7 @@ test("a reconnect resumes above the acknowledged revision: exactly the delta, no
   await h.change(a, (o) => Object.assign(o.data as object, { v: "2" }));
   await h.settle();
   await h.change(b, (o) => Object.assign(o.data as object, { v: "3" }));
-  await h.client.delete({
-    apiVersion: "mcp.platform/v1",
-    kind: "ResourceBinding",
-    namespace: "shop",
-    name: "c-configmap",
-  });
+  await h.client.delete(bindingRefOf("shop", "c-configmap"));
   await h.settle();
   assert.equal(workSpec((await h.work("c1"))!).revision, 3);
 
@@ -216,12 +212,7 @@ test("two clusters' acks add up on the binding's aggregatedStatus and the Deploy
   e1.ack(u1.revision, statusesOf(u1, 3)); // 3 of 4 ready so far
   e2.ack(u2.revision, statusesOf(u2));
 
-  const ref = {
-    apiVersion: "mcp.platform/v1",
-    kind: "ResourceBinding",
-    namespace: "shop",
-    name: "web-deployment",
-  };
+  const ref = bindingRefOf("shop", "web-deployment");
   type Entry = { cluster: string; applied?: boolean; readyReplicas?: number };
   const binding = await eventually(
     () => h.client.get(ref),

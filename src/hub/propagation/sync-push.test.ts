@@ -5,25 +5,35 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { API_VERSION } from "../../apis/mcp.platform/v1/common.ts";
 import type { KubeObject } from "../../apis/meta/types.ts";
-import { deployment, eventually, id, startTestMember } from "../../member-apply/testing.ts";
-import { configMap, startHarness } from "./propagation-testing.ts";
+import { deployment, eventually, id, startTestMember, type TestMember } from "../../member-apply/testing.ts";
+import { configMap, type Harness, startHarness } from "./propagation-testing.ts";
+import { bindingRefOf } from "./scheduler-bindings.ts";
 import { workStatus } from "./work-object.ts";
 
-test("a push member gets its Work from the hub, with status, drift correction, updates and removal", async (t) => {
-  const member = await startTestMember(t);
-  const h = await startHarness(t);
+/** A push Cluster for the member (reached with its admin token), with its credential stored. */
+async function pushCluster(
+  h: Harness,
+  member: TestMember,
+  c: { name: string; labels?: Record<string, string>; syncInterval: string },
+): Promise<void> {
   const cluster = await h.client.create({
     apiVersion: API_VERSION,
     kind: "Cluster",
-    metadata: { name: "edge", labels: { tier: "edge" } },
+    metadata: { name: c.name, ...(c.labels ? { labels: c.labels } : {}) },
     spec: {
       mode: "Push",
       apiEndpoint: member.cluster.url,
       caData: Buffer.from(member.cluster.caPem).toString("base64"),
-      syncInterval: "300ms",
+      syncInterval: c.syncInterval,
     },
   });
-  await h.credentials.put("edge", cluster.metadata.uid!, { token: member.cluster.token });
+  await h.credentials.put(c.name, cluster.metadata.uid!, { token: member.cluster.token });
+}
+
+test("a push member gets its Work from the hub, with status, drift correction, updates and removal", async (t) => {
+  const member = await startTestMember(t);
+  const h = await startHarness(t);
+  await pushCluster(h, member, { name: "edge", labels: { tier: "edge" }, syncInterval: "300ms" });
   const template = await h.create(configMap("edge-settings", { mode: "push" }, "default"));
   const binding = await h.bind(template, { clusters: [{ name: "edge" }] });
   const target = id(template);
@@ -56,12 +66,7 @@ test("a push member gets its Work from the hub, with status, drift correction, u
     assert.equal(workStatus(await h.work("edge")).appliedRevision, 2);
   });
 
-  await h.client.delete({
-    apiVersion: API_VERSION,
-    kind: "ResourceBinding",
-    namespace: binding.metadata.namespace,
-    name: binding.metadata.name!,
-  });
+  await h.client.delete(bindingRefOf(binding.metadata.namespace!, binding.metadata.name!));
   await eventually(async () => {
     assert.equal(await member.user.get(target), undefined);
     assert.equal(workStatus(await h.work("edge")).appliedRevision, 3);
@@ -71,18 +76,7 @@ test("a push member gets its Work from the hub, with status, drift correction, u
 test("a push member's new Deployment is reported Healthy soon after its pods are up, not a sync interval later", async (t) => {
   const member = await startTestMember(t);
   const h = await startHarness(t);
-  const cluster = await h.client.create({
-    apiVersion: API_VERSION,
-    kind: "Cluster",
-    metadata: { name: "slow-sync" },
-    spec: {
-      mode: "Push",
-      apiEndpoint: member.cluster.url,
-      caData: Buffer.from(member.cluster.caPem).toString("base64"),
-      syncInterval: "10m",
-    },
-  });
-  await h.credentials.put("slow-sync", cluster.metadata.uid!, { token: member.cluster.token });
+  await pushCluster(h, member, { name: "slow-sync", syncInterval: "10m" });
   const template = await h.create(deployment("default", "web", "registry.example/web:1"));
   await h.bind(template, { clusters: [{ name: "slow-sync", replicas: 2 }] });
   await eventually(async () => {

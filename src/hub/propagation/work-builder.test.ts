@@ -6,6 +6,7 @@ import { test } from "node:test";
 import type { KubeObject } from "../../apis/meta/types.ts";
 import { manifestRevision } from "../../propagation/identity.ts";
 import { configMap, deployment, startHarness } from "./propagation-testing.ts";
+import { bindingRefOf } from "./scheduler-bindings.ts";
 import { workSpec, workStatus } from "./work-object.ts";
 import { recordAck } from "./work-status.ts";
 
@@ -124,12 +125,7 @@ test("removing a cluster from a binding leaves a tombstone at a new revision; th
   assert.equal(workSpec((await h.work("c1"))!).revision, 1, "c1 is untouched");
 
   // A preserving binding deleted (its template is gone): the tombstone orphans.
-  await h.client.delete({
-    apiVersion: "mcp.platform/v1",
-    kind: "ResourceBinding",
-    namespace: "shop",
-    name: "keep-configmap",
-  });
+  await h.client.delete(bindingRefOf("shop", "keep-configmap"));
   await h.settle();
   const c2b = workSpec((await h.work("c2"))!);
   assert.equal(c2b.revision, 3);
@@ -207,12 +203,7 @@ test("an override changes the image in one cluster only; a broken one keeps the 
   assert.equal((workSpec((await h.work("east-1"))!).manifests[0].spec as { replicas: number }).replicas, 3);
   const kept = workSpec((await h.work("east-2"))!).manifests[0];
   assert.equal((kept.spec as { replicas: number }).replicas, 2, "east-2 keeps what it had");
-  const binding = await h.client.get({
-    apiVersion: "mcp.platform/v1",
-    kind: "ResourceBinding",
-    namespace: "shop",
-    name: "web-deployment",
-  });
+  const binding = await h.client.get(bindingRefOf("shop", "web-deployment"));
   const status = binding?.status as {
     aggregatedStatus: { cluster: string; reason?: string; message?: string }[];
   };

@@ -1,26 +1,11 @@
-import "reflect-metadata";
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import * as x509 from "@peculiar/x509";
+import { certificatePem } from "../../fixtures/common.ts";
 import { context, findingKeys, NOW, obj, runCheck, snapshot } from "../testing.ts";
 import { certExpiry, earliestExpiry } from "./cert-expiry.ts";
 
-x509.cryptoProvider.set(globalThis.crypto);
-const DAY = 86_400_000;
-const ALG = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" } as const;
-
 /** A self-signed certificate valid until NOW + days. */
-async function certPem(cn: string, days: number): Promise<string> {
-  const keys = await crypto.subtle.generateKey(ALG, true, ["sign", "verify"]);
-  const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    name: `CN=${cn}`,
-    notBefore: new Date(NOW.getTime() - 365 * DAY),
-    notAfter: new Date(NOW.getTime() + days * DAY),
-    keys,
-    signingAlgorithm: ALG,
-  });
-  return cert.toString("pem");
-}
+const certPem = (cn: string, days: number) => certificatePem(cn, NOW, days);
 
 const tlsSecret = (ns: string, name: string, pem: string, annotations?: Record<string, string>) =>
   obj(

@@ -1,7 +1,7 @@
 // Everything a benchmark run started (processes, connections, temp dirs), undone in reverse order
 // whatever happened: on success, on failure, and on SIGINT/SIGTERM to the benchmark itself.
 import { readFile } from "node:fs/promises";
-import { progress } from "../lib/phase.ts";
+import { progress } from "./phase.ts";
 
 export class Teardown {
   private readonly steps: { what: string; run: () => unknown }[] = [];
