@@ -9,6 +9,15 @@ import { readOptional } from "../apiserver/auth/files.ts";
 import type { ApplierState, ApplierStatePersistence } from "./types.ts";
 
 export function fileStatePersistence(path: string): ApplierStatePersistence {
+  let dir: Promise<unknown> | undefined;
+  const ensureDir = (again = false) => {
+    if (again || !dir)
+      dir = mkdir(dirname(path), { recursive: true, mode: 0o700 }).catch((e) => {
+        dir = undefined;
+        throw e;
+      });
+    return dir;
+  };
   return {
     async load() {
       const text = await readOptional(path);
@@ -22,21 +31,33 @@ export function fileStatePersistence(path: string): ApplierStatePersistence {
       }
     },
     async save(s) {
-      await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-      const tmp = `${path}.${randomBytes(4).toString("hex")}.tmp`;
+      // The directory is made once, not on every save (saves come with every Work update), and
+      // again only if it was removed meanwhile.
+      await ensureDir();
       try {
-        const f = await open(tmp, "wx", 0o600);
-        try {
-          await f.writeFile(JSON.stringify(s));
-          await f.sync();
-        } finally {
-          await f.close();
-        }
-        await rename(tmp, path);
+        await writeAtomically(path, JSON.stringify(s));
       } catch (e) {
-        await rm(tmp, { force: true });
-        throw e;
+        if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+        await ensureDir(true);
+        await writeAtomically(path, JSON.stringify(s));
       }
     },
   };
+}
+
+async function writeAtomically(path: string, text: string): Promise<void> {
+  const tmp = `${path}.${randomBytes(4).toString("hex")}.tmp`;
+  try {
+    const f = await open(tmp, "wx", 0o600);
+    try {
+      await f.writeFile(text);
+      await f.sync();
+    } finally {
+      await f.close();
+    }
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
 }
