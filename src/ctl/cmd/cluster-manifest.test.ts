@@ -57,6 +57,11 @@ test("RBAC reads what the status collector reads and may write everything, with 
   const write = role.rules.find((r: { apiGroups?: string[] }) => r.apiGroups?.[0] === "*");
   for (const v of ["create", "update", "patch", "delete"]) assert.ok(write.verbs.includes(v), v);
   assert.match(text, /# Applying Work: .*\n# so the agent needs write verbs/);
+  // Propagated Roles and bindings may grant or reference what the agent itself does not hold.
+  const rbac = role.rules.find(
+    (r: { apiGroups?: string[] }) => r.apiGroups?.[0] === "rbac.authorization.k8s.io",
+  );
+  assert.deepEqual(rbac?.verbs, ["escalate", "bind"]);
   const binding = objects.find((o) => o.kind === "ClusterRoleBinding");
   assert.deepEqual(binding.subjects, [
     { kind: "ServiceAccount", name: "mcp-agent", namespace: AGENT_NAMESPACE },

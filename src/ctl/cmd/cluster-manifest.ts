@@ -66,6 +66,11 @@ function clusterRole(): Document {
           resources: ["*"],
           verbs: ["get", "list", "watch", "create", "update", "patch", "delete"],
         },
+        {
+          apiGroups: ["rbac.authorization.k8s.io"],
+          resources: ["clusterroles", "roles"],
+          verbs: ["escalate", "bind"],
+        },
       ],
     },
     " What the agent may do in this cluster.",
@@ -77,6 +82,9 @@ function clusterRole(): Document {
     " Applying Work: the hub delivers manifests of whatever kinds its propagation policies place here,\n" +
     " so the agent needs write verbs (create/update/patch/delete) on every resource. Narrow this rule\n" +
     " to the kinds you propagate if you want a smaller blast radius.";
+  rules.items[4].commentBefore =
+    " Propagated RBAC: a Role or ClusterRole may grant verbs the agent itself lacks (escalate), and a\n" +
+    " binding may reference any role (bind); without these the apiserver refuses such manifests.";
   return d;
 }
 
@@ -121,7 +129,9 @@ function deployment(o: AgentManifestOptions): object {
                 { name: "MCP_CLUSTER_NAME", value: o.cluster },
                 secretEnv("MCP_BOOTSTRAP_TOKEN", "bootstrap-token"),
               ],
-              resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } },
+              // Measured RSS with propagation and policy audits loaded: about 150 MiB (the Kubernetes
+              // client's models dominate); the limit leaves room for large Works and audits.
+              resources: { requests: { cpu: "50m", memory: "192Mi" }, limits: { memory: "384Mi" } },
               securityContext: {
                 allowPrivilegeEscalation: false,
                 readOnlyRootFilesystem: true,
@@ -180,10 +190,11 @@ export function agentManifest(o: AgentManifestOptions): string {
         apiVersion: "v1",
         kind: "PersistentVolumeClaim",
         metadata: meta(STATE_CLAIM),
-        spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "16Mi" } } },
+        spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "64Mi" } } },
       },
-      " Where the agent keeps the cluster credential the hub issues at registration: the bootstrap token\n" +
-        " works only once, so the credential must outlive the Pod. Uses the default StorageClass.",
+      " Where the agent keeps the cluster credential the hub issues at registration (the bootstrap token\n" +
+        " works only once, so the credential must outlive the Pod) and the Work it applied (the revision it\n" +
+        " resumes from and what MCP created, so removals stay exact). Uses the default StorageClass.",
     ),
     doc(
       deployment(o),
