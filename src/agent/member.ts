@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
 import type { Logger } from "pino";
 import { type DiagnoseParams, diagnose, reportObject } from "../diag/fleet/report.ts";
+import { MemberConnections } from "../kube/member-connections.ts";
 import { MemberApplier } from "../member-apply/applier.ts";
 import { fileStatePersistence } from "../member-apply/state-file.ts";
 import type { Collector, Diagnoser, WorkReceiver } from "./session.ts";
@@ -30,8 +31,18 @@ export function loadMemberKubeConfig(path: string | undefined): KubeConfig {
   return kc;
 }
 
+/** Status every syncInterval, over connections kept from one collection to the next. */
 export function memberCollector(kc: KubeConfig): Collector {
-  return (signal) => collectClusterStatus(kc, { signal });
+  const connections = new MemberConnections(kc);
+  return async (signal) => {
+    try {
+      return await collectClusterStatus(kc, { signal, connections });
+    } catch (e) {
+      // A member that failed may have moved or restarted: the next collection connects afresh.
+      await connections.close();
+      throw e;
+    }
+  };
 }
 
 /** Fleet diagnostics: one mcp-diag scan of the member, as the DiagnosticReport the hub stores. */

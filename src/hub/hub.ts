@@ -19,6 +19,7 @@ import { InternalClient } from "../apiserver/client/internal-client.ts";
 import { startCrdController } from "../apiserver/controllers/crd.ts";
 import { startGarbageCollector } from "../apiserver/controllers/gc.ts";
 import { startNamespaceController } from "../apiserver/controllers/namespace.ts";
+import { applyServingTimeouts } from "../apiserver/http/serving.ts";
 import { ObjectStore } from "../apiserver/registry/object-store.ts";
 import { builtinResourceTypes } from "../apiserver/resources/builtin.ts";
 import { ResourceRegistry } from "../apiserver/resources/registry.ts";
@@ -165,9 +166,7 @@ export async function startHub(opts: HubOptions, log: Logger = hubLogger(opts.lo
     },
     api.handle,
   );
-  // Watches are long-lived: no overall request timeout, only one for headers.
-  server.requestTimeout = 0;
-  server.headersTimeout = 60_000;
+  applyServingTimeouts(server);
   await listen(server, opts.host, opts.port);
   const port = (server.address() as AddressInfo).port;
   const host = opts.host === "0.0.0.0" || opts.host === "::" ? "127.0.0.1" : opts.host;

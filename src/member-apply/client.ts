@@ -6,8 +6,8 @@
 // (`x-kubernetes-preserve-unknown-fields` in a CRD schema is read from `x_kubernetes_…`): a
 // propagated manifest must reach the apiserver exactly as the hub rendered it.
 //
-// All requests of one MemberObjectApi share one connection pool (client-node makes a new pool per
-// request), each has a deadline, and close() releases the sockets.
+// All requests of one MemberObjectApi share one connection pool kept across calls
+// (src/kube/member-connections.ts), each has a deadline, and close() releases the sockets.
 import {
   ApiException,
   createConfiguration,
@@ -22,9 +22,8 @@ import {
 } from "@kubernetes/client-node";
 import { classifyFailure, describeFailure } from "../agent/status/member-api.ts";
 import type { KubeObject } from "../apis/meta/types.ts";
+import { MemberConnections } from "../kube/member-connections.ts";
 import { FIELD_MANAGER, type ManifestId } from "../propagation/identity.ts";
-
-type Dispatcher = NonNullable<ReturnType<RequestContext["getDispatcher"]>>;
 
 const APPLY = "application/apply-patch+yaml";
 export const MERGE_PATCH = "application/merge-patch+json";
@@ -71,20 +70,17 @@ export class MemberObjectApi extends KubernetesObjectApi {
   /** The apiserver URL (for messages). */
   readonly server: string;
   private readonly timeoutMs: number;
-  private readonly pool: { shared?: Dispatcher };
+  private readonly pool: MemberConnections;
 
   static create(kc: KubeConfig, opts: MemberObjectApiOptions): MemberObjectApi {
     const cluster = kc.getCurrentCluster();
     if (!cluster?.server) throw new Error("the kubeconfig has no current cluster with a server URL");
-    const pool: { shared?: Dispatcher } = {};
+    const pool = new MemberConnections(kc);
     const auth: SecurityAuthentication = {
       getName: () => "kubeconfig with a shared connection pool",
       async applySecurityAuthentication(ctx: RequestContext) {
         await kc.applySecurityAuthentication(ctx);
-        // The pool kc just made has no connections yet; dropping it costs nothing.
-        const made = ctx.getDispatcher();
-        if (made && !pool.shared) pool.shared = made;
-        else if (made && pool.shared) ctx.setDispatcher(pool.shared);
+        await pool.use(ctx);
       },
     };
     const server = cluster.server.replace(/\/+$/, "");
@@ -101,7 +97,7 @@ export class MemberObjectApi extends KubernetesObjectApi {
     config: ReturnType<typeof createConfiguration>,
     server: string,
     timeoutMs: number,
-    pool: { shared?: Dispatcher },
+    pool: MemberConnections,
   ) {
     super(config);
     this.server = server;
@@ -183,9 +179,7 @@ export class MemberObjectApi extends KubernetesObjectApi {
 
   /** Closes the shared connections. */
   async close(): Promise<void> {
-    const d = this.pool.shared;
-    this.pool.shared = undefined;
-    await d?.close().catch(() => d.destroy());
+    await this.pool.close();
   }
 
   /** The object's URL path, from discovery (which KubernetesObjectApi caches per apiVersion). */

@@ -5,6 +5,7 @@
 import type { RequestListener } from "node:http";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
+import { applyServingTimeouts } from "../apiserver/http/serving.ts";
 
 export class SwitchableListener {
   readonly host: string;
@@ -24,8 +25,7 @@ export class SwitchableListener {
     this.host = opts.host;
     this.port = opts.port;
     this.server = createServer({ cert: opts.certPem, key: opts.keyPem }, opts.handler);
-    // Watches are long-lived: no overall request timeout.
-    this.server.requestTimeout = 0;
+    applyServingTimeouts(this.server);
   }
 
   /** Opens (true) or closes (false) the listener, after any change already under way. */

@@ -9,6 +9,7 @@
 // resource, a missing add-on — leaves that field "unknown" (or absent, for numbers) with a note
 // saying why, and the rest of the status stands.
 import type { KubeConfig, V1ConfigMap, VersionInfo } from "@kubernetes/client-node";
+import type { MemberConnections } from "../../kube/member-connections.ts";
 import {
   type CniFound,
   coreDnsReplicas,
@@ -64,6 +65,8 @@ export interface CollectOptions {
   /** Nodes per list page. Default 500. */
   nodePageSize?: number;
   signal?: AbortSignal;
+  /** Connections kept from one collection to the next (the agent's); default: one per collection. */
+  connections?: MemberConnections;
 }
 
 /** The member apiserver could not be reached or would not accept the credential. */
@@ -85,7 +88,11 @@ export async function collectClusterStatus(
   kc: KubeConfig,
   opts: CollectOptions = {},
 ): Promise<ObservedClusterStatus> {
-  const api = memberApi(kc, { timeoutMs: opts.timeoutMs ?? 10_000, signal: opts.signal });
+  const api = memberApi(kc, {
+    timeoutMs: opts.timeoutMs ?? 10_000,
+    signal: opts.signal,
+    connections: opts.connections,
+  });
   try {
     return await collect(api, opts);
   } finally {

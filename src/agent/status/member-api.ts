@@ -1,8 +1,8 @@
 // The typed clients (@kubernetes/client-node 2.x) a status collection uses against one member
-// kube-apiserver, and how their failures read. client-node opens a fresh connection pool for
-// every request; here all requests of one collection share the first pool (one TLS handshake per
-// concurrent request, not per call), each request gets a deadline, and close() releases the
-// sockets at once instead of leaving them to idle out.
+// kube-apiserver, and how their failures read. Requests share one connection pool
+// (src/kube/member-connections.ts): the caller's, kept across collections, or one of their own
+// that close() releases at once instead of leaving its sockets to idle out. Each request gets a
+// deadline.
 //
 // Errors are sorted into what callers act on: the apiserver cannot be reached or its certificate
 // not verified (the cluster is unreachable), the credential is rejected, or one request was
@@ -18,8 +18,7 @@ import {
   ServerConfiguration,
   VersionApi,
 } from "@kubernetes/client-node";
-
-type Dispatcher = NonNullable<ReturnType<RequestContext["getDispatcher"]>>;
+import { MemberConnections } from "../../kube/member-connections.ts";
 
 export interface MemberApi {
   /** The apiserver URL (for messages). */
@@ -36,20 +35,19 @@ export interface MemberApiOptions {
   timeoutMs: number;
   /** Aborts every request (e.g. the agent is stopping). */
   signal?: AbortSignal;
+  /** A pool kept across calls (close() then leaves it open); default: one for this MemberApi. */
+  connections?: MemberConnections;
 }
 
 export function memberApi(kc: KubeConfig, opts: MemberApiOptions): MemberApi {
   const cluster = kc.getCurrentCluster();
   if (!cluster?.server) throw new Error("the kubeconfig has no current cluster with a server URL");
-  let shared: Dispatcher | undefined;
+  const connections = opts.connections ?? new MemberConnections(kc);
   const auth: SecurityAuthentication = {
     getName: () => "kubeconfig with a shared connection pool",
     async applySecurityAuthentication(ctx: RequestContext) {
       await kc.applySecurityAuthentication(ctx);
-      // The pool kc just made has no connections yet; dropping it costs nothing.
-      const made = ctx.getDispatcher();
-      if (made && !shared) shared = made;
-      else if (made && shared) ctx.setDispatcher(shared);
+      await connections.use(ctx);
       const deadline = AbortSignal.timeout(opts.timeoutMs);
       ctx.setSignal(opts.signal ? AbortSignal.any([opts.signal, deadline]) : deadline);
     },
@@ -65,9 +63,7 @@ export function memberApi(kc: KubeConfig, opts: MemberApiOptions): MemberApi {
     apps: new AppsV1Api(config),
     version: new VersionApi(config),
     async close() {
-      const d = shared;
-      shared = undefined;
-      await d?.close().catch(() => d.destroy());
+      if (!opts.connections) await connections.dispose();
     },
   };
 }
