@@ -26,6 +26,8 @@ export interface PropagationOptions {
   coalesceMs?: number;
   /** Status controller: wait after a binding is first marked before writing it. Default 50 ms. */
   statusCoalesceMs?: number;
+  /** Status controller: least time between writes of a binding, per target cluster. Default 0.5 ms. */
+  statusSpacingMsPerCluster?: number;
   /** Bound of one WorkUpdate's payload. Default 3 MiB. */
   maxUpdateBytes?: number;
   /** Most bytes of changed manifests one Work revision carries. Default 2 MiB. */
@@ -79,6 +81,7 @@ export function startPropagation(opts: PropagationOptions): Propagation {
     log: log.child({ controller: "propagation-status" }),
     overrideFailure: (b, c) => builder.overrideFailure(b, c),
     coalesceMs: opts.statusCoalesceMs,
+    spacingMsPerCluster: opts.statusSpacingMsPerCluster,
   });
   builder.onFailuresChanged((ref) => status.failuresChanged(ref));
   const pull = new PullSync({

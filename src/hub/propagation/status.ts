@@ -1,8 +1,11 @@
 // The status controller: Work statuses → each ResourceBinding's aggregatedStatus and FullyApplied
 // condition → the template's status for workloads (status-aggregate.ts). A burst of acks from many
 // clusters marks a binding dirty many times and writes it once (dirty-queue.ts); nothing is
-// written when nothing changed. Only its own fields are touched: the scheduler owns the
-// binding's other conditions, and a template's other status fields stay as they are.
+// written when nothing changed. A binding on many clusters is rewritten at most every
+// `spacingMsPerCluster` × clusters (up to 1 s): each write carries every cluster's entry, so
+// during a wave of acks from a thousand members it is written a few times, not once per burst.
+// Only its own fields are touched: the scheduler owns the binding's other conditions, and a
+// template's other status fields stay as they are.
 import type { Logger } from "pino";
 import { API_VERSION } from "../../apis/mcp.platform/v1/common.ts";
 import type { KubeObject } from "../../apis/meta/types.ts";
@@ -22,12 +25,19 @@ export interface StatusControllerOptions {
   overrideFailure(binding: string, cluster: string): string | undefined;
   /** Wait after a binding is first marked before writing it (acks arrive in bursts). Default 50 ms. */
   coalesceMs?: number;
+  /** Least time between two writes of a binding, per cluster it targets. Default 0.5 ms. */
+  spacingMsPerCluster?: number;
 }
+
+/** The longest a binding's status waits for its spacing. */
+const MAX_SPACING_MS = 1000;
 
 export class StatusController implements PropagationListener {
   private readonly opts: StatusControllerOptions;
   private readonly cache: PropagationCache;
   private readonly queue: DirtyQueue;
+  /** When each binding was last written, and the timer of a write held back by its spacing. */
+  private readonly written = new Map<string, { at: number; timer?: NodeJS.Timeout }>();
 
   constructor(opts: StatusControllerOptions) {
     this.opts = opts;
@@ -74,7 +84,22 @@ export class StatusController implements PropagationListener {
   }
 
   stop(): Promise<void> {
+    for (const w of this.written.values()) clearTimeout(w.timer);
+    this.written.clear();
     return this.queue.stop();
+  }
+
+  /** Holds a write back until the binding's spacing has passed; true when it was held. */
+  private heldBack(ref: string, clusters: number): boolean {
+    const w = this.written.get(ref);
+    const spacing = Math.min(MAX_SPACING_MS, clusters * (this.opts.spacingMsPerCluster ?? 0.5));
+    const wait = w ? w.at + spacing - Date.now() : 0;
+    if (wait <= 0 || !w) return false;
+    w.timer ??= setTimeout(() => {
+      w.timer = undefined;
+      this.mark(ref);
+    }, wait).unref();
+    return true;
   }
 
   private mark(ref: string): void {
@@ -83,7 +108,14 @@ export class StatusController implements PropagationListener {
 
   private async write(ref: string): Promise<void> {
     const binding = this.cache.bindings.get(ref);
-    if (!binding) return;
+    if (!binding) {
+      clearTimeout(this.written.get(ref)?.timer);
+      this.written.delete(ref);
+      return;
+    }
+    if (this.heldBack(ref, bindingSpec(binding).clusters.length)) return;
+    clearTimeout(this.written.get(ref)?.timer);
+    this.written.set(ref, { at: Date.now() });
     const agg = aggregateBinding({
       binding,
       work: (c) => this.cache.works.get(c),
