@@ -3,7 +3,7 @@
 // leaves either the previous state or the new one, never half of one. Mode 0600: manifests may
 // carry Secrets. An unreadable file counts as no state (the hub then sends the full set).
 import { randomBytes } from "node:crypto";
-import { mkdir, open, rename, rm } from "node:fs/promises";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { readOptional } from "../apiserver/auth/files.ts";
 import type { ApplierState, ApplierStatePersistence } from "./types.ts";
@@ -48,13 +48,9 @@ export function fileStatePersistence(path: string): ApplierStatePersistence {
 async function writeAtomically(path: string, text: string): Promise<void> {
   const tmp = `${path}.${randomBytes(4).toString("hex")}.tmp`;
   try {
-    const f = await open(tmp, "wx", 0o600);
-    try {
-      await f.writeFile(text);
-      await f.sync();
-    } finally {
-      await f.close();
-    }
+    // One call opens, writes, flushes to disk (flush: fsync before close) and closes: a save comes
+    // with every Work update, and each separate step would be a round trip to the thread pool.
+    await writeFile(tmp, text, { flag: "wx", mode: 0o600, flush: true });
     await rename(tmp, path);
   } catch (e) {
     await rm(tmp, { force: true });
