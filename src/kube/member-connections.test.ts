@@ -21,7 +21,7 @@ function countConnections(t: { after(fn: () => void): void }): { readonly count:
 test("calls through one MemberConnections reuse its connections; close() starts afresh", async (t) => {
   const member = await startTestMember(t);
   const connections = new MemberConnections(member.kc);
-  t.after(() => connections.dispose());
+  t.after(() => connections.close());
   const opened = countConnections(t);
   const call = async () => {
     const api = memberApi(member.kc, { timeoutMs: 5000, connections });
@@ -44,7 +44,7 @@ test("status collections kept on one pool do not reconnect; without one, each co
   const member = await startTestMember(t);
   const opened = countConnections(t);
   const connections = new MemberConnections(member.kc);
-  t.after(() => connections.dispose());
+  t.after(() => connections.close());
   await collectClusterStatus(member.kc, { connections });
   const first = opened.count;
   assert.ok(first >= 1);

@@ -21,7 +21,6 @@ type ClientDispatcher = NonNullable<ReturnType<RequestContext["getDispatcher"]>>
 export class MemberConnections {
   private readonly kc: KubeConfig;
   private pool: Promise<ClientDispatcher | undefined> | undefined;
-  private closed = false;
 
   constructor(kc: KubeConfig) {
     this.kc = kc;
@@ -29,7 +28,6 @@ export class MemberConnections {
 
   /** Call after kc.applySecurityAuthentication(ctx): points the request at the shared pool. */
   async use(ctx: RequestContext): Promise<void> {
-    if (this.closed) return;
     this.pool ??= this.make(ctx.getDispatcher()).catch((e) => {
       this.pool = undefined;
       throw e;
@@ -43,12 +41,6 @@ export class MemberConnections {
     const pool = await this.pool?.catch(() => undefined);
     this.pool = undefined;
     await pool?.close().catch(() => pool.destroy());
-  }
-
-  /** Stops for good: later requests use client-node's per-request pools. */
-  async dispose(): Promise<void> {
-    this.closed = true;
-    await this.close();
   }
 
   private async make(made: ClientDispatcher | undefined): Promise<ClientDispatcher | undefined> {

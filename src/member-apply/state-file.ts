@@ -34,12 +34,13 @@ export function fileStatePersistence(path: string): ApplierStatePersistence {
       // The directory is made once, not on every save (saves come with every Work update), and
       // again only if it was removed meanwhile.
       await ensureDir();
+      const text = JSON.stringify(s);
       try {
-        await writeAtomically(path, JSON.stringify(s));
+        await writeAtomically(path, text);
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
         await ensureDir(true);
-        await writeAtomically(path, JSON.stringify(s));
+        await writeAtomically(path, text);
       }
     },
   };
@@ -48,8 +49,7 @@ export function fileStatePersistence(path: string): ApplierStatePersistence {
 async function writeAtomically(path: string, text: string): Promise<void> {
   const tmp = `${path}.${randomBytes(4).toString("hex")}.tmp`;
   try {
-    // One call opens, writes, flushes to disk (flush: fsync before close) and closes: a save comes
-    // with every Work update, and each separate step would be a round trip to the thread pool.
+    // flush: fsync before close, so the rename never exposes a file whose data is not on disk.
     await writeFile(tmp, text, { flag: "wx", mode: 0o600, flush: true });
     await rename(tmp, path);
   } catch (e) {

@@ -63,7 +63,7 @@ export function memberApi(kc: KubeConfig, opts: MemberApiOptions): MemberApi {
     apps: new AppsV1Api(config),
     version: new VersionApi(config),
     async close() {
-      if (!opts.connections) await connections.dispose();
+      if (!opts.connections) await connections.close();
     },
   };
 }
