@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { type ApiClient, apiClient } from "./support/api.ts";
 import { type HubProcess, startHub } from "./support/hub.ts";
-import { kubectl, kubectlOk, kubectlWatch } from "./support/kubectl.ts";
+import { kubectl, kubectlOk, kubectlOkRetryingConflicts, kubectlWatch } from "./support/kubectl.ts";
 import { clusterYaml, deploymentYaml, manifestFile } from "./support/manifests.ts";
 import { eventually } from "./support/wait.ts";
 
@@ -211,7 +211,12 @@ describe("a mcp.platform/v1 Cluster", () => {
       "east-pull.yaml",
       clusterYaml({ name: "east-1", mode: "Pull", syncInterval: "1m", labels: { region: "us-east" } }),
     );
-    assert.match(await ok(["replace", "-f", replaced]), /cluster\.mcp\.platform\/east-1 replaced/);
+    // The push poller writes the new Cluster's status (its endpoint is unreachable) at a moment
+    // of its own choosing, which can fall between replace's read and its write.
+    const replace = await kubectlOkRetryingConflicts(["replace", "-f", replaced], {
+      kubeconfig: hub.kubeconfigPath,
+    });
+    assert.match(replace, /cluster\.mcp\.platform\/east-1 replaced/);
     assert.equal(await jsonpath(["get", "mc", "east-1"], "{.spec.mode} {.spec.syncInterval}"), "Pull 1m");
 
     assert.match(await ok(["delete", "-f", replaced]), /cluster\.mcp\.platform "east-1" deleted/);

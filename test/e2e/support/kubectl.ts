@@ -48,6 +48,24 @@ export async function kubectlOk(args: string[], opts: KubectlOptions): Promise<s
   return r.stdout;
 }
 
+/**
+ * kubectl that must succeed, retried while the server answers Conflict. `kubectl replace` without
+ * a resourceVersion in the file reads the live one first, so a controller's status write between
+ * that read and the PUT fails it, against kube-apiserver as against the hub; scripts retry.
+ */
+export async function kubectlOkRetryingConflicts(
+  args: string[],
+  opts: KubectlOptions,
+  attempts = 5,
+): Promise<string> {
+  for (let i = 1; ; i++) {
+    const r = await kubectl(args, opts);
+    if (r.code === 0) return r.stdout;
+    if (i >= attempts || !/\(Conflict\)/.test(r.stderr))
+      throw new Error(`kubectl ${args.join(" ")} exited ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
+  }
+}
+
 export interface KubectlWatch {
   /** Lines printed so far. */
   lines(): string[];
