@@ -13,8 +13,13 @@ test("runs every task periodically, first within one interval", async (t) => {
     s.every(`t${i}`, 40, async () => {
       counts[i]++;
     });
-  await sleep(230);
-  for (const c of counts) assert.ok(c >= 4 && c <= 7, `ran ${c} times`);
+  // A loaded machine only makes timers late: wait for four runs each, then check that none ran
+  // more often than its interval allows.
+  const started = Date.now();
+  while (counts.some((c) => c < 4) && Date.now() - started < 10_000) await sleep(10);
+  const elapsed = Date.now() - started;
+  for (const c of counts)
+    assert.ok(c >= 4 && c <= Math.floor(elapsed / 40) + 2, `ran ${c} times in ${elapsed} ms`);
 });
 
 test("poke runs a task now; cancel stops it", async (t) => {
