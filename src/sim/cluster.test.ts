@@ -1,9 +1,10 @@
 // A simulated cluster as its users see it: the real kubectl lists its nodes and kube-system,
-// /version reports the profile's version, only its token is accepted, and faults (offline,
-// latency, nodes NotReady) show up the way they would on a real cluster.
+// /version reports the profile's version, only its token is accepted, faults (offline,
+// latency, nodes NotReady) show up the way they would on a real cluster, and its Events expire.
 import assert from "node:assert/strict";
 import { connect } from "node:net";
 import { test } from "node:test";
+import { until } from "./controllers/testing.ts";
 import { hasKubectl, httpsRequest, kubectl, startTestCluster } from "./testing/helpers.ts";
 
 const skip = !(await hasKubectl);
@@ -137,3 +138,12 @@ function refused(port: number): Promise<boolean> {
     s.on("error", (e: NodeJS.ErrnoException) => resolve(e.code === "ECONNREFUSED"));
   });
 }
+
+test("the cluster's Events expire after --event-ttl", async (t) => {
+  const { cluster } = await startTestCluster(t, {}, { eventTtlMs: 1500 });
+  const count = async () => (await cluster.client.list("v1", "Event", "kube-system")).length;
+  // Starting the add-ons is recorded, as on a real cluster...
+  await until("kube-system events", async () => (await count()) > 0, 10_000);
+  // ...and forgotten once the TTL has passed without a repeat.
+  await until("events expired", async () => (await count()) === 0, 15_000);
+});

@@ -2,7 +2,9 @@
 // Kubernetes' built-in kinds and defaulting, NamespaceLifecycle and DefaultStorageClass
 // admission, a static admin token, and HTTPS with its own CA. It is seeded like a kubeadm
 // cluster (kube-system.ts), its nodes heartbeat (nodes.ts), the CRD, namespace and workload
-// controllers run against it, and it serves simulated application metrics on /metrics.
+// controllers run against it (recording Events that expire after an hour), pods can be evicted
+// (pods/eviction, honouring PodDisruptionBudgets), and it serves simulated application metrics
+// on /metrics.
 // Faults change it at run time: API latency, going offline (the listener closes; it reopens on
 // the same port), nodes NotReady, crash-looping workloads, degraded application metrics.
 
@@ -37,6 +39,8 @@ import {
 import { startWorkloadControllers } from "./controllers/index.ts";
 import { clusterCredentials, staticTokenAuthenticator } from "./credentials.ts";
 import { ServiceAllocator, simResourceTypes } from "./defaults/index.ts";
+import { EventRecorder } from "./events/recorder.ts";
+import { handleEviction } from "./eviction.ts";
 import { applyFaultPatch, type FaultPatch } from "./faults.ts";
 import { seedCluster } from "./kube-system.ts";
 import { SwitchableListener } from "./listener.ts";
@@ -60,7 +64,12 @@ export interface SimClusterOptions {
   compactionIntervalMs?: number;
   /** Starts the workload controllers (default startWorkloadControllers); false runs none. */
   startControllers?: StartControllers | false;
+  /** How long an Event lives after its last update. Default 1 hour, as kube-apiserver's --event-ttl. */
+  eventTtlMs?: number;
 }
+
+/** How often expired Events are looked for at most (they live an hour; a minute late is fine). */
+const EVENT_EXPIRY_CHECK_MS = 60_000;
 
 /** Controllers may want to hear of fault changes at once rather than at their next check. */
 export type StartControllers = (ctx: SimControllerContext) => SimController & { faultsChanged?(): void };
@@ -86,6 +95,9 @@ export class SimCluster {
   private readonly log: Logger;
   private controllers?: ReturnType<StartControllers>;
   private compaction?: PeriodicTask;
+  private eventExpiry?: PeriodicTask;
+  /** The cluster's Events: what its controllers, scheduler and kubelets report. */
+  readonly events: EventRecorder;
   private ready = false;
 
   private constructor(
@@ -122,8 +134,9 @@ export class SimCluster {
       kubernetesVersion: this.profile.kubernetesVersion,
       admission,
       ready: () => this.ready,
-      subresources: { "pods/log": handlePodLogs },
+      subresources: { "pods/log": handlePodLogs, "pods/eviction": handleEviction },
     });
+    this.events = new EventRecorder({ client: this.client, log: this.log, ttlMs: opts.eventTtlMs });
     this.appMetrics = new AppMetrics(this.client, this.faults);
     this.heartbeats = new NodeHeartbeats({
       client: this.client,
@@ -213,6 +226,8 @@ export class SimCluster {
     this.stopSignal.abort();
     this.heartbeats.stop();
     this.compaction?.cancel();
+    this.eventExpiry?.cancel();
+    this.events.stop();
     await this.controllers
       ?.stop()
       .catch((err) => this.log.warn({ err: String(err) }, "stopping controllers"));
@@ -234,6 +249,11 @@ export class SimCluster {
     });
     this.heartbeats.start();
     this.startCompaction();
+    // Checked a few times per TTL at least, so a short --event-ttl is honoured closely too.
+    const every = Math.max(100, Math.min(EVENT_EXPIRY_CHECK_MS, this.events.ttlMs / 4));
+    this.eventExpiry = this.opts.scheduler.every(`events ${this.name}`, every, async () =>
+      this.events.expire(),
+    );
     const start = this.opts.startControllers ?? startWorkloadControllers;
     if (start) {
       this.controllers = start({
@@ -243,6 +263,7 @@ export class SimCluster {
         faults: this.faults,
         log: this.log,
         signal: this.stopSignal.signal,
+        events: this.events,
       });
       await this.controllers.synced;
     }

@@ -3,6 +3,7 @@
 // and the client controllers read and write with.
 import type { Logger } from "pino";
 import type { InternalClient } from "../apiserver/client/internal-client.ts";
+import type { EventSink } from "./events/recorder.ts";
 
 /** Everything that makes one simulated cluster different from another. */
 export interface SimProfile {
@@ -61,6 +62,8 @@ export interface SimControllerContext {
   log: Logger;
   /** Aborted when the cluster stops. */
   signal: AbortSignal;
+  /** Where controllers report Events; default a recorder of their own that never expires them. */
+  events?: EventSink;
 }
 
 /** A running controller. */

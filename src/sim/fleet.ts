@@ -26,6 +26,8 @@ export interface SimFleetOptions {
   /** Clusters started at once. Default 8. */
   startConcurrency?: number;
   compactionIntervalMs?: number;
+  /** How long an Event lives after its last update. Default 1 hour. */
+  eventTtlMs?: number;
   /** Default: the workload controllers; false: API-only clusters. */
   startControllers?: StartControllers | false;
   log?: Logger;
@@ -129,6 +131,7 @@ export class SimFleet {
           port: opts.basePort ? opts.basePort + i : 0,
           log: this.log,
           compactionIntervalMs: opts.compactionIntervalMs,
+          eventTtlMs: opts.eventTtlMs,
           startControllers: opts.startControllers,
         });
         started[i] = c;

@@ -33,6 +33,8 @@ test("flags build every cluster's profile", async () => {
   assert.equal(o.profiles[0].nodeHeartbeatMs, 5000);
   assert.equal(o.basePort, 0);
   assert.match(o.outDir, /mcp-sim$/);
+  assert.equal(o.eventTtlMs, 3_600_000, "Events live an hour, as kube-apiserver's --event-ttl");
+  assert.equal((await compile("--event-ttl", "10m")).eventTtlMs, 600_000);
 });
 
 test("flags win over the profile's defaults; its per-cluster rules win over flags", async (t) => {
@@ -60,6 +62,7 @@ test("usage errors", async () => {
     [["--cni", "flannel"], /--cni must be calico or cilium/],
     [["--clusters", "10", "--base-port", "65530"], /--base-port/],
     [["--log-level", "loud"], /--log-level/],
+    [["--event-ttl", "10ms"], /--event-ttl must be at least 1s/],
     [["--profile", "/nonexistent/profile.yaml"], /cannot read profile/],
   ];
   for (const [argv, re] of bad)

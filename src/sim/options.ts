@@ -81,6 +81,12 @@ export const simFlags: FlagSpec[] = [
     default: "1m",
     description: "history each cluster keeps for watches before compacting",
   },
+  {
+    name: "event-ttl",
+    type: "duration",
+    default: "1h",
+    description: "how long an Event lives after its last update (kube-apiserver's --event-ttl)",
+  },
   { name: "start-concurrency", type: "int", default: "8", description: "clusters started at once" },
   logLevelFlag("warn"),
   HELP_FLAG,
@@ -94,6 +100,7 @@ export interface SimOptions {
   basePort: number;
   controlPort: number;
   compactionIntervalMs: number;
+  eventTtlMs: number;
   startConcurrency: number;
   logLevel: string;
 }
@@ -110,6 +117,8 @@ export async function compileSimOptions(f: Record<string, FlagValue>): Promise<S
   const logLevel = compileLogLevel(f);
   const startConcurrency = f["start-concurrency"] as number;
   if (startConcurrency < 1) throw new UsageError("--start-concurrency must be at least 1");
+  const eventTtlMs = f["event-ttl"] as number;
+  if (eventTtlMs < 1000) throw new UsageError("--event-ttl must be at least 1s");
   try {
     const file = f.profile ? await loadProfileFile(String(f.profile)) : {};
     const names = Array.from({ length: clusters }, (_, i) => clusterName(i, clusters));
@@ -120,6 +129,7 @@ export async function compileSimOptions(f: Record<string, FlagValue>): Promise<S
       basePort,
       controlPort,
       compactionIntervalMs: Math.max(1000, f["compaction-interval"] as number),
+      eventTtlMs,
       startConcurrency,
       logLevel,
     };

@@ -2,6 +2,7 @@
 // store compaction) is registered here instead of each cluster holding its own timers, so
 // 1,000 clusters cost one armed timer and a heap of small entries. Runs of one task never
 // overlap, and at most `concurrency` runs are in flight so a burst of due tasks is smoothed.
+import { MinHeap } from "../util/min-heap.ts";
 
 export interface PeriodicTask {
   /** Runs the task as soon as possible (e.g. a fault changed what it should write). */
@@ -35,7 +36,7 @@ interface Entry {
 }
 
 export class SimScheduler {
-  private readonly heap: Entry[] = [];
+  private readonly heap = new MinHeap<Entry>((e) => e.due);
   private readonly ready: Task[] = [];
   private readonly concurrency: number;
   private readonly onError: (err: unknown, task: string) => void;
@@ -84,12 +85,12 @@ export class SimScheduler {
   private schedule(task: Task, due: number): void {
     if (this.stopped || task.cancelled) return;
     task.seq++;
-    push(this.heap, { due, seq: task.seq, task });
+    this.heap.push({ due, seq: task.seq, task });
     this.arm();
   }
 
   private arm(): void {
-    const next = this.heap[0];
+    const next = this.heap.peek();
     if (!next || this.stopped || next.due >= this.timerDue) return;
     clearTimeout(this.timer);
     this.timerDue = next.due;
@@ -102,8 +103,8 @@ export class SimScheduler {
     this.timer = undefined;
     this.timerDue = Number.POSITIVE_INFINITY;
     const now = Date.now();
-    while (this.heap.length > 0 && this.heap[0].due <= now) {
-      const e = pop(this.heap)!;
+    while ((this.heap.peek()?.due ?? Number.POSITIVE_INFINITY) <= now) {
+      const e = this.heap.pop()!;
       if (e.seq === e.task.seq && !e.task.cancelled) this.ready.push(e.task);
     }
     this.drain();
@@ -130,34 +131,4 @@ export class SimScheduler {
         });
     }
   }
-}
-
-function push(heap: Entry[], e: Entry): void {
-  heap.push(e);
-  let i = heap.length - 1;
-  while (i > 0) {
-    const parent = (i - 1) >> 1;
-    if (heap[parent].due <= heap[i].due) break;
-    [heap[parent], heap[i]] = [heap[i], heap[parent]];
-    i = parent;
-  }
-}
-
-function pop(heap: Entry[]): Entry | undefined {
-  const top = heap[0];
-  const last = heap.pop();
-  if (heap.length === 0 || !last) return top;
-  heap[0] = last;
-  let i = 0;
-  for (;;) {
-    const l = 2 * i + 1;
-    const r = l + 1;
-    let m = i;
-    if (l < heap.length && heap[l].due < heap[m].due) m = l;
-    if (r < heap.length && heap[r].due < heap[m].due) m = r;
-    if (m === i) break;
-    [heap[m], heap[i]] = [heap[i], heap[m]];
-    i = m;
-  }
-  return top;
 }

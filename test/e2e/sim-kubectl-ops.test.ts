@@ -1,13 +1,15 @@
 // Day-two kubectl against a simulated cluster: the commands an operator reaches for after the
-// first deploy — logs, events, auth can-i / whoami, autoscale, and evictions that honour a
-// PodDisruptionBudget (what `kubectl drain` does, and what node upgrades rely on). Portable like
-// sim-kubectl.test.ts: with MCP_E2E_KUBECONFIG set they run against that cluster, in a unique
-// namespace, touching nothing outside it.
+// first deploy — logs, events (get and describe), auth can-i / whoami, autoscale, evictions that
+// honour a PodDisruptionBudget, and `kubectl drain` itself (what node upgrades rely on). Portable
+// like sim-kubectl.test.ts: with MCP_E2E_KUBECONFIG set they run against that cluster, in a
+// unique namespace, touching nothing outside it (so the drain, which cordons a node and evicts
+// every namespace's pods from it, runs against the simulator only).
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { SETTLE, TEST_TIMEOUT, useKubeSession } from "./support/kube-session.ts";
 import { manifestFile } from "./support/manifests.ts";
 import { parseTable } from "./support/table.ts";
+import { EXTERNAL_KUBECONFIG } from "./support/target.ts";
 import { eventually } from "./support/wait.ts";
 import { isLive, isReady } from "./support/workloads.ts";
 
@@ -37,42 +39,61 @@ test("kubectl logs of a running pod succeeds", TEST_TIMEOUT, async () => {
   assert.equal(r.code, 0, r.stderr);
 });
 
-test("kubectl get events: the Deployment scaled its ReplicaSet and the pods were scheduled", {
-  ...TEST_TIMEOUT,
-  todo: "simulator gap: workload controllers record no Events yet",
-}, async () => {
-  await deployed("evented", 2);
-  await eventually(async () => {
-    const events: { reason: string; involvedObject: { kind: string; name: string } }[] = JSON.parse(
-      await inNs(["get", "events", "-o", "json"]),
-    ).items;
-    const seen = events.map((e) => `${e.involvedObject.kind}/${e.reason}`);
-    assert.ok(seen.includes("Deployment/ScalingReplicaSet"), `events: [${seen.join(", ")}]`);
-    assert.ok(seen.includes("Pod/Scheduled"), `events: [${seen.join(", ")}]`);
-  }, SETTLE);
-});
+test(
+  "kubectl get events: the Deployment scaled its ReplicaSet and the pods were scheduled",
+  TEST_TIMEOUT,
+  async () => {
+    await deployed("evented", 2);
+    await eventually(async () => {
+      const events: { reason: string; involvedObject: { kind: string; name: string } }[] = JSON.parse(
+        await inNs(["get", "events", "-o", "json"]),
+      ).items;
+      const seen = events.map((e) => `${e.involvedObject.kind}/${e.reason}`);
+      assert.ok(seen.includes("Deployment/ScalingReplicaSet"), `events: [${seen.join(", ")}]`);
+      assert.ok(seen.includes("ReplicaSet/SuccessfulCreate"), `events: [${seen.join(", ")}]`);
+      assert.ok(seen.includes("Pod/Scheduled"), `events: [${seen.join(", ")}]`);
+      assert.ok(seen.includes("Pod/Started"), `events: [${seen.join(", ")}]`);
+    }, SETTLE);
+    // The human table, and the Events section of kubectl describe.
+    assert.match(
+      await inNs(["get", "events"]),
+      /ScalingReplicaSet\s+deployment\/evented\s+Scaled up replica set evented-\w+ from 0 to 2/,
+    );
+    const [pod] = (await pods("app=evented")).filter(isLive);
+    const described = await inNs(["describe", "pod", pod.metadata.name]);
+    assert.match(described, /Events:/);
+    assert.match(
+      described,
+      new RegExp(
+        `Scheduled\\s+\\S+\\s+default-scheduler\\s+Successfully assigned ${session.ns}/${pod.metadata.name} to ${pod.spec.nodeName}`,
+      ),
+    );
+    assert.match(described, /Started\s+.*\s+kubelet\s+Started container/);
+  },
+);
 
 test("kubectl auth can-i and auth whoami answer", async () => {
   assert.equal((await inNs(["auth", "can-i", "create", "deployments.apps"])).trim(), "yes");
   assert.match(await ok(["auth", "whoami"]), /Username/);
 });
 
-test("kubectl autoscale creates a HorizontalPodAutoscaler", {
-  ...TEST_TIMEOUT,
-  todo: "simulator gap: autoscaling/v1 is not served (only v2; needs version conversion)",
-}, async () => {
+test("kubectl autoscale creates a HorizontalPodAutoscaler", TEST_TIMEOUT, async () => {
   await deployed("scaled", 1);
   const out = await inNs(["autoscale", "deployment/scaled", "--min=1", "--max=3", "--cpu-percent=80"]);
   assert.match(out, /horizontalpodautoscaler\.autoscaling\/scaled autoscaled/);
   const row = parseTable(await inNs(["get", "hpa", "scaled"]))[0];
+  assert.equal(row.REFERENCE, "Deployment/scaled");
+  assert.match(row.TARGETS, /^cpu: (<unknown>|\d+%)\/80%$/);
   assert.equal(row.MINPODS, "1");
   assert.equal(row.MAXPODS, "3");
+  // Created as autoscaling/v1, stored and served as v2 too.
+  const v2 = JSON.parse(
+    await inNs(["get", "horizontalpodautoscalers.v2.autoscaling", "scaled", "-o", "json"]),
+  );
+  assert.equal(v2.spec.metrics[0].resource.target.averageUtilization, 80);
 });
 
-test("a PodDisruptionBudget counts healthy pods, and evictions honour it", {
-  ...TEST_TIMEOUT,
-  todo: "simulator gap: no disruption controller and no pods/eviction subresource yet",
-}, async () => {
+test("a PodDisruptionBudget counts healthy pods, and evictions honour it", TEST_TIMEOUT, async () => {
   await deployed("guarded", 2);
   await inNs(["create", "poddisruptionbudget", "guarded", "--selector=app=guarded", "--min-available=1"]);
   const pdbStatus = async () => JSON.parse(await inNs(["get", "pdb", "guarded", "-o", "json"])).status ?? {};
@@ -102,4 +123,42 @@ test("a PodDisruptionBudget counts healthy pods, and evictions honour it", {
   assert.notEqual(refused.code, 0, refused.stdout);
   assert.match(refused.stderr, /TooManyRequests|disruption budget/);
   assert.ok((await pods("app=guarded")).some((p) => p.metadata.name === next.metadata.name && isLive(p)));
+  // A budget that refuses every eviction would hold up any later drain of these nodes.
+  await inNs(["delete", "pdb", "guarded"]);
+});
+
+// Draining touches a node (and every namespace's pods on it), so only the simulator runs it.
+test("kubectl drain cordons a node and evicts its pods within their budget", {
+  ...TEST_TIMEOUT,
+  skip: EXTERNAL_KUBECONFIG !== undefined,
+}, async () => {
+  await deployed("drained", 2);
+  await inNs(["create", "poddisruptionbudget", "drained", "--selector=app=drained", "--max-unavailable=1"]);
+  await eventually(async () => {
+    const s = JSON.parse(await inNs(["get", "pdb", "drained", "-o", "json"])).status ?? {};
+    assert.equal(s.disruptionsAllowed, 1, `status: ${JSON.stringify(s)}`);
+  }, SETTLE);
+  const [pod] = (await pods("app=drained")).filter(isLive);
+  const node = pod.spec.nodeName!;
+  try {
+    const drain = await k(
+      ["drain", node, "--ignore-daemonsets", "--delete-emptydir-data", "--timeout=90s"],
+      120_000,
+    );
+    assert.equal(drain.code, 0, drain.stderr);
+    assert.match(drain.stdout, new RegExp(`node/${node} cordoned`));
+    assert.match(drain.stdout, new RegExp(`pod/${pod.metadata.name} evicted`));
+    assert.match(drain.stdout, new RegExp(`node/${node} drained`));
+    assert.equal(JSON.parse(await ok(["get", "node", node, "-o", "json"])).spec.unschedulable, true);
+    await eventually(async () => {
+      const live = (await pods("app=drained")).filter(isLive);
+      assert.ok(
+        live.every((p) => p.spec.nodeName !== node),
+        "nothing runs on the drained node",
+      );
+      assert.equal(live.filter(isReady).length, 2);
+    }, SETTLE);
+  } finally {
+    await ok(["uncordon", node]);
+  }
 });

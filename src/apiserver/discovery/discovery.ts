@@ -74,13 +74,24 @@ function resourceEntries(t: ResourceType) {
           kind: "Scale",
           verbs: ["get", "patch", "update"],
         }
-      : {
-          name: `${t.plural}/${s}`,
-          singularName: "",
-          namespaced: t.namespaced,
-          kind: t.kind,
-          verbs: ["get", "patch", "update"],
-        },
+      : s === "eviction"
+        ? {
+            // kubectl drain evicts only when discovery lists this (else it deletes pods).
+            name: `${t.plural}/eviction`,
+            singularName: "",
+            namespaced: t.namespaced,
+            group: "policy",
+            version: "v1",
+            kind: "Eviction",
+            verbs: ["create"],
+          }
+        : {
+            name: `${t.plural}/${s}`,
+            singularName: "",
+            namespaced: t.namespaced,
+            kind: t.kind,
+            verbs: ["get", "patch", "update"],
+          },
   );
   const token =
     t.group === "" && t.kind === "ServiceAccount"

@@ -86,12 +86,15 @@ function pathsFor(t: ResourceType): Record<string, unknown> {
     },
   };
   for (const s of t.subresources) {
-    out[`${base}/{name}/${s}`] = {
-      parameters: [nameParam, ...nsParam],
-      get: operation(t, "get"),
-      put: operation(t, "put", { write: true }),
-      patch: operation(t, "patch", { write: true, patch: true }),
-    };
+    out[`${base}/{name}/${s}`] =
+      s === "eviction"
+        ? { parameters: [nameParam, ...nsParam], post: operation(t, "post", { write: true }) }
+        : {
+            parameters: [nameParam, ...nsParam],
+            get: operation(t, "get"),
+            put: operation(t, "put", { write: true }),
+            patch: operation(t, "patch", { write: true, patch: true }),
+          };
   }
   return out;
 }

@@ -7,7 +7,7 @@
 import type { KubeObject, WatchEventType } from "../../apis/meta/types.ts";
 import { StoreError, type StoreEvent } from "../../storage/store.ts";
 import { errors } from "../errors.ts";
-import { decode, parseResourceVersion } from "../registry/object-store.ts";
+import { decode, parseResourceVersion, viewAs } from "../registry/object-store.ts";
 import type { RequestContext } from "./context.ts";
 import { compileFilter, MATCH_ALL, type ObjectFilter } from "./filters.ts";
 import { listObjects } from "./read.ts";
@@ -60,8 +60,12 @@ function eventFor(
   return wasIn ? { type: "DELETED", obj: () => objOf(ev, d) } : undefined;
 }
 
-/** The event's object as JSON; the plain form is rendered once per event for all watchers. */
+/**
+ * The event's object as JSON; the plain form is rendered once per event for all watchers. A
+ * version served over another's storage converts its own copy (the shared form is the stored one).
+ */
 function eventJson(ctx: RequestContext, out: { obj: () => KubeObject }, d: Derived): string {
+  if (ctx.rt.conversion) return JSON.stringify(renderWatchObject(ctx, viewAs(ctx.rt, out.obj())));
   if (ctx.neg.transform !== "none" || ctx.neg.encoding !== "json")
     return JSON.stringify(renderWatchObject(ctx, out.obj()));
   d.json ??= JSON.stringify(out.obj());

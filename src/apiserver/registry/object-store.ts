@@ -1,7 +1,8 @@
 // Maps Kubernetes objects onto the Store: one key per object (keys.ts), the JSON body without
 // resourceVersion as the value, and resourceVersion = the key's modRevision. Creates, updates
 // and deletes are compare-and-swap transactions, so a stale resourceVersion is a 409 Conflict
-// and nothing is half-written.
+// and nothing is half-written. A version served over another's storage is converted here, on
+// the way in and out (ResourceType.conversion).
 import type { KubeObject } from "../../apis/meta/types.ts";
 import { type KeyValue, type Store, StoreError } from "../../storage/store.ts";
 import { errors } from "../errors.ts";
@@ -28,6 +29,13 @@ export function encode(obj: KubeObject): string {
   return JSON.stringify({ ...obj, metadata: meta });
 }
 
+/** A stored object as the version `rt` serves shows it (see ResourceType.conversion). */
+export function viewAs(rt: ResourceType, stored: KubeObject): KubeObject {
+  return rt.conversion ? rt.conversion.fromStorage(stored) : stored;
+}
+
+const decodeAs = (rt: ResourceType, kv: KeyValue) => viewAs(rt, decode(kv));
+
 /** Parses a resourceVersion from a client; anything but a non-negative integer is a 400. */
 export function parseResourceVersion(rv: string | undefined | null, field = "resourceVersion"): number {
   if (rv === undefined || rv === null || rv === "") return 0;
@@ -53,7 +61,7 @@ export class ObjectStore {
   async get(rt: ResourceType, namespace: string | undefined, name: string): Promise<KubeObject> {
     const kv = await this.store.get(this.key(rt, namespace, name));
     if (!kv) throw errors.notFound(target(rt, name));
-    return decode(kv);
+    return decodeAs(rt, kv);
   }
 
   async tryGet(
@@ -62,14 +70,18 @@ export class ObjectStore {
     name: string,
   ): Promise<KubeObject | undefined> {
     const kv = await this.store.get(this.key(rt, namespace, name));
-    return kv ? decode(kv) : undefined;
+    return kv ? decodeAs(rt, kv) : undefined;
   }
 
   async create(rt: ResourceType, obj: KubeObject): Promise<KubeObject> {
     const key = this.key(rt, obj.metadata.namespace, obj.metadata.name!);
+    const stored = rt.conversion ? rt.conversion.toStorage(obj) : obj;
     try {
-      const r = await this.store.txn([{ key, modRevision: 0 }], [{ type: "put", key, value: encode(obj) }]);
-      return withRv(obj, r.revision);
+      const r = await this.store.txn(
+        [{ key, modRevision: 0 }],
+        [{ type: "put", key, value: encode(stored) }],
+      );
+      return withRv(viewAs(rt, stored), r.revision);
     } catch (e) {
       if (e instanceof StoreError && e.code === "CompareFailed")
         throw errors.alreadyExists(target(rt, obj.metadata.name));
@@ -80,12 +92,13 @@ export class ObjectStore {
   /** Replaces the object if it is still at expectedRv; Conflict otherwise, NotFound if it is gone. */
   async update(rt: ResourceType, obj: KubeObject, expectedRv: number): Promise<KubeObject> {
     const key = this.key(rt, obj.metadata.namespace, obj.metadata.name!);
+    const stored = rt.conversion ? rt.conversion.toStorage(obj) : obj;
     try {
       const r = await this.store.txn(
         [{ key, modRevision: expectedRv }],
-        [{ type: "put", key, value: encode(obj) }],
+        [{ type: "put", key, value: encode(stored) }],
       );
-      return withRv(obj, r.revision);
+      return withRv(viewAs(rt, stored), r.revision);
     } catch (e) {
       if (e instanceof StoreError && e.code === "CompareFailed") throw staleError(rt, obj.metadata.name!, e);
       throw e;
@@ -110,7 +123,7 @@ export class ObjectStore {
   ): Promise<RangePage> {
     try {
       const r = await this.store.range(this.prefix(rt, namespace), opts);
-      const items = r.items.map(decode);
+      const items = r.items.map((kv) => decodeAs(rt, kv));
       const last = r.items[r.items.length - 1];
       return { items, revision: r.revision, nextKey: r.more && last ? `${last.key}\u0000` : undefined };
     } catch (e) {

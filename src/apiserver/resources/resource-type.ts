@@ -51,6 +51,17 @@ export interface ResourceType {
   selectableFields?: string[];
   /** Where the kind came from, for discovery and the CRD controller. */
   source: "builtin" | "platform" | "crd";
+  /**
+   * Set on a version served over another version's storage (autoscaling/v1 over v2): objects
+   * are converted on their way into and out of the store, so every version sees every object.
+   */
+  conversion?: VersionConversion;
+}
+
+/** Converts between one served version and the stored one; neither direction changes its input. */
+export interface VersionConversion {
+  toStorage(obj: KubeObject): KubeObject;
+  fromStorage(obj: KubeObject): KubeObject;
 }
 
 export const ALL_VERBS = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];

@@ -6,6 +6,7 @@ import { AGE_COLUMN, age, CREATION_DESCRIPTION, column, NAME_COLUMN } from "./ce
 import { humanDuration, parseTimestamp } from "./duration.ts";
 import { compileJsonPath, type JsonPath } from "./jsonpath.ts";
 import { appsPrinters } from "./printers/apps.ts";
+import { autoscalingPrinters } from "./printers/autoscaling.ts";
 import { batchPrinters } from "./printers/batch.ts";
 import { controlPlanePrinters } from "./printers/control-plane.ts";
 import { corePrinters } from "./printers/core.ts";
@@ -51,6 +52,7 @@ const entries: PrinterEntry[] = [
   ...podPrinters,
   ...networkingPrinters,
   ...appsPrinters,
+  ...autoscalingPrinters,
   ...batchPrinters,
   ...storagePrinters,
   ...rbacPrinters,

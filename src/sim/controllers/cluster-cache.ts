@@ -62,6 +62,7 @@ export class ClusterCache {
   readonly daemonSets = this.kind("apps/v1", "DaemonSet");
   readonly controllerRevisions = this.kind("apps/v1", "ControllerRevision", { owner: byController });
   readonly jobs = this.kind("batch/v1", "Job");
+  readonly pdbs = this.kind("policy/v1", "PodDisruptionBudget");
 
   private kind(apiVersion: string, kind: string, indexers?: Record<string, Indexer>): KindCache {
     const cache = new KindCache(apiVersion, kind, () => this.lastRevision, indexers);

@@ -3,8 +3,9 @@
 // allow). Pods are pinned with node affinity on metadata.name and placed by the scheduler, as in
 // Kubernetes. RollingUpdate replaces old pods within maxUnavailable; OnDelete leaves them.
 // Status: desired/current/misscheduled/ready/updated/available/unavailable, observedGeneration.
+// Its pods' creations and deletions are SuccessfulCreate / SuccessfulDelete events.
 import type { KubeObject } from "../../apis/meta/types.ts";
-import { type Controller, type ControllerEnv, create, newQueue, remove, writeStatus } from "./env.ts";
+import { type Controller, type ControllerEnv, createPod, deletePod, newQueue, writeStatus } from "./env.ts";
 import {
   computeHash,
   controllerRef,
@@ -30,6 +31,8 @@ import {
   untoleratedTaint,
 } from "./scheduling.ts";
 import type { IntOrString, PodSpec, PodTemplate, Toleration } from "./types.ts";
+
+const COMPONENT = "daemonset-controller";
 
 interface DaemonSetSpec {
   template?: PodTemplate;
@@ -116,7 +119,7 @@ export function startDaemonSetController(env: ControllerEnv): Controller {
       if (isTerminating(pod)) continue;
       // A failed daemon is replaced, as the kubelet would restart it.
       if (podPhase(pod) === "Failed") {
-        await remove(env, pod);
+        await deletePod(env, ds, pod, COMPONENT);
         continue;
       }
       const node = targetNode(pod) ?? "";
@@ -131,7 +134,7 @@ export function startDaemonSetController(env: ControllerEnv): Controller {
       byNode.delete(nodeName);
       const { shouldRun, shouldContinue } = placement(spec.template?.spec, node);
       if (pods.length > 0 && !shouldContinue) {
-        for (const p of pods) await remove(env, p);
+        for (const p of pods) await deletePod(env, ds, p, COMPONENT);
         continue;
       }
       if (!shouldRun && pods.length > 0) misscheduled++;
@@ -140,14 +143,14 @@ export function startDaemonSetController(env: ControllerEnv): Controller {
       const [keep, ...extra] = [...pods].sort((a, b) =>
         (a.metadata.creationTimestamp ?? "").localeCompare(b.metadata.creationTimestamp ?? ""),
       );
-      for (const p of extra) await remove(env, p);
+      for (const p of extra) await deletePod(env, ds, p, COMPONENT);
       desired.push({
         node: nodeName,
-        pod: keep ?? (await create(env, newPod(ds, spec.template, hash, nodeName))),
+        pod: keep ?? (await createPod(env, ds, newPod(ds, spec.template, hash, nodeName), COMPONENT)),
       });
     }
     // Pods for nodes that no longer exist.
-    for (const pods of byNode.values()) for (const p of pods) await remove(env, p);
+    for (const pods of byNode.values()) for (const p of pods) await deletePod(env, ds, p, COMPONENT);
 
     if ((spec.updateStrategy?.type ?? "RollingUpdate") === "RollingUpdate") {
       const maxUnavailable = Math.max(
@@ -161,7 +164,7 @@ export function startDaemonSetController(env: ControllerEnv): Controller {
       for (const d of old) {
         const available = isPodAvailable(d.pod!, minReady);
         if (available && unavailable >= maxUnavailable) break;
-        await remove(env, d.pod!);
+        await deletePod(env, ds, d.pod!, COMPONENT);
         if (available) unavailable++;
         d.pod = undefined;
       }

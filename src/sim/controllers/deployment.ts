@@ -4,7 +4,8 @@
 // maxSurge and shrinks old ones only while at least replicas-maxUnavailable pods stay available;
 // Recreate empties the old ReplicaSets before the new one starts. Old ReplicaSets stay at 0 up
 // to revisionHistoryLimit (for `kubectl rollout undo`). The status and the Available/Progressing
-// conditions are exactly what `kubectl rollout status` reads.
+// conditions are exactly what `kubectl rollout status` reads; every change of a ReplicaSet's size
+// is a ScalingReplicaSet event, as `kubectl describe deployment` shows.
 import type { KubeObject } from "../../apis/meta/types.ts";
 import { ApiError } from "../../apiserver/errors.ts";
 import {
@@ -14,6 +15,7 @@ import {
   create,
   mutate,
   newQueue,
+  recordEvent,
   remove,
   writeStatus,
 } from "./env.ts";
@@ -51,6 +53,8 @@ import {
   specReplicas,
 } from "./rollout.ts";
 import type { PodTemplate } from "./types.ts";
+
+const COMPONENT = "deployment-controller";
 
 /** Deployment annotations that are not copied to its ReplicaSets. */
 const NOT_COPIED = new Set([
@@ -104,21 +108,30 @@ export function startDeploymentController(env: ControllerEnv): Controller {
     };
   };
 
-  /** Scales a ReplicaSet (and refreshes its desired/max annotations); true if replicas changed. */
+  /**
+   * Scales a ReplicaSet (and refreshes its desired/max annotations); true if replicas changed.
+   * A change of size is reported as the controller's ScalingReplicaSet event.
+   */
   const scale = async (d: KubeObject, rs: KubeObject, replicas: number): Promise<boolean> => {
     const annotations = annotate(d, rs);
-    if (
-      rsReplicas(rs) === replicas &&
-      stableStringify(annotations) === stableStringify(rs.metadata.annotations)
-    )
+    const from = rsReplicas(rs);
+    if (from === replicas && stableStringify(annotations) === stableStringify(rs.metadata.annotations))
       return false;
-    await mutate(env, rs, (cur) => {
+    const written = await mutate(env, rs, (cur) => {
       cur.spec = { ...specOf<object>(cur), replicas };
       cur.metadata.annotations = annotate(d, cur);
       return cur;
     });
-    return rsReplicas(rs) !== replicas;
+    if (from === replicas) return false;
+    if (written) scaled(d, rs.metadata.name!, from, replicas);
+    return true;
   };
+
+  const scaled = (d: KubeObject, rs: string, from: number, to: number) =>
+    recordEvent(env, d, COMPONENT, {
+      reason: "ScalingReplicaSet",
+      message: `Scaled ${to > from ? "up" : "down"} replica set ${rs} from ${from} to ${to}`,
+    });
 
   const syncRevision = async (d: KubeObject, revision: string): Promise<void> => {
     if (d.metadata.annotations?.[REVISION] === revision) return;
@@ -172,6 +185,8 @@ export function startDeploymentController(env: ControllerEnv): Controller {
     (rs.spec as { replicas: number }).replicas = newRSNewReplicas(d, [...old, rs], rs);
     try {
       const created = await create(env, rs);
+      const replicas = rsReplicas(created);
+      if (replicas > 0) scaled(d, created.metadata.name!, 0, replicas);
       await syncRevision(d, revision);
       return created;
     } catch (e) {

@@ -1,5 +1,5 @@
-// What every simulated controller is given (the cluster's client, shared cache, profile and
-// faults), and the write helpers they all use: each write goes through the InternalClient (the
+// What every simulated controller is given (the cluster's client, shared cache, profile,
+// faults and event recorder), and the write helpers they all use: each write goes through the InternalClient (the
 // same semantics as an API request) and is recorded in the shared cache at once.
 import { isDeepStrictEqual } from "node:util";
 import type { Logger } from "pino";
@@ -7,6 +7,8 @@ import type { KubeObject } from "../../apis/meta/types.ts";
 import type { InternalClient } from "../../apiserver/client/internal-client.ts";
 import { ApiError } from "../../apiserver/errors.ts";
 import type { FaultState, SimProfile } from "../context.ts";
+import type { EventSink } from "../events/recorder.ts";
+import type { EventInfo } from "../events/shapes.ts";
 import type { ClusterCache } from "./cluster-cache.ts";
 import { ownerRef, refOf } from "./objects.ts";
 import { WorkQueue } from "./queue.ts";
@@ -18,6 +20,18 @@ export interface ControllerEnv {
   profile: SimProfile;
   faults: FaultState;
   log: Logger;
+  /** Where controllers report Events (kubectl get events, describe). */
+  events: EventSink;
+}
+
+/** An event from `component` about `regarding` (Normal unless info.type says otherwise). */
+export function recordEvent(
+  env: ControllerEnv,
+  regarding: KubeObject,
+  component: string,
+  info: Omit<EventInfo, "component">,
+): void {
+  env.events.record(regarding, { ...info, component });
 }
 
 /** A running simulated controller: its queue, and a hook to re-examine everything. */
@@ -95,6 +109,58 @@ export async function remove(env: ControllerEnv, obj: KubeObject): Promise<void>
     await env.client.delete(refOf(obj));
   } catch (e) {
     env.cache.unhide(obj);
+    throw e;
+  }
+}
+
+/**
+ * Creates a pod for `owner` and reports it as controller_utils' PodControl does: SuccessfulCreate
+ * "Created pod: <name>", or FailedCreate "Error creating: <error>" when the API refuses.
+ */
+export async function createPod(
+  env: ControllerEnv,
+  owner: KubeObject,
+  pod: KubeObject,
+  component: string,
+): Promise<KubeObject> {
+  try {
+    const out = await create(env, pod);
+    recordEvent(env, owner, component, {
+      reason: "SuccessfulCreate",
+      message: `Created pod: ${out.metadata.name}`,
+    });
+    return out;
+  } catch (e) {
+    if (!(e instanceof ApiError && ROUTINE.has(e.reason)))
+      recordEvent(env, owner, component, {
+        type: "Warning",
+        reason: "FailedCreate",
+        message: `Error creating: ${(e as Error).message}`,
+      });
+    throw e;
+  }
+}
+
+/** Deletes `owner`'s pod and reports SuccessfulDelete "Deleted pod: <name>" (or FailedDelete). */
+export async function deletePod(
+  env: ControllerEnv,
+  owner: KubeObject,
+  pod: KubeObject,
+  component: string,
+): Promise<void> {
+  try {
+    await remove(env, pod);
+    recordEvent(env, owner, component, {
+      reason: "SuccessfulDelete",
+      message: `Deleted pod: ${pod.metadata.name}`,
+    });
+  } catch (e) {
+    if (!(e instanceof ApiError && ROUTINE.has(e.reason)))
+      recordEvent(env, owner, component, {
+        type: "Warning",
+        reason: "FailedDelete",
+        message: `Error deleting: ${(e as Error).message}`,
+      });
     throw e;
   }
 }

@@ -1,15 +1,17 @@
 // The controllers that make a simulated cluster's workloads behave: scheduler, kubelets,
-// ReplicaSet, Deployment, StatefulSet, DaemonSet, Job, endpoints, volume binding, and the garbage
-// collector. They share one informer cache per cluster and are event-driven: nothing polls per
+// ReplicaSet, Deployment, StatefulSet, DaemonSet, Job, endpoints, volume binding, disruption
+// budgets, and the garbage collector. They share one informer cache per cluster and are event-driven: nothing polls per
 // object. The only periodic work is one cheap check per cluster of the fault switches (plain
 // sets the CLI and tests flip without telling anyone); faultsChanged() applies a change at once.
 
 import { startGarbageCollector } from "../../apiserver/controllers/gc.ts";
 import type { InformerLogger } from "../../apiserver/controllers/informer.ts";
 import type { FaultState, SimController, SimControllerContext } from "../context.ts";
+import { EventRecorder } from "../events/recorder.ts";
 import { ClusterCache } from "./cluster-cache.ts";
 import { startDaemonSetController } from "./daemonset.ts";
 import { startDeploymentController } from "./deployment.ts";
+import { startDisruptionController } from "./disruption.ts";
 import { startEndpointsController } from "./endpoints.ts";
 import type { Controller, ControllerEnv } from "./env.ts";
 import { startJobController } from "./job.ts";
@@ -31,6 +33,7 @@ export const CONTROLLERS: ((env: ControllerEnv) => Controller)[] = [
   startJobController,
   startEndpointsController,
   startVolumeController,
+  startDisruptionController,
 ];
 
 export interface WorkloadControllers extends SimController {
@@ -53,6 +56,7 @@ export function startWorkloadControllers(
     profile: ctx.profile,
     faults: ctx.faults,
     log: ctx.log,
+    events: ctx.events ?? new EventRecorder({ client: ctx.client, log: ctx.log }),
   };
   const controllers = starters.map((start) => start(env));
   const store = ctx.client.objects.store;

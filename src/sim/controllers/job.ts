@@ -1,9 +1,19 @@
 // The Job controller: runs up to `parallelism` pods at a time until `completions` of them have
 // succeeded (the simulated kubelet finishes a Job's pods after a short run), then marks the Job
 // Complete with completionTime. More failed pods than backoffLimit fail the Job; a suspended Job
-// runs nothing. Status: startTime, active, ready, succeeded, failed, conditions.
+// runs nothing. Status: startTime, active, ready, succeeded, failed, conditions. Events as the
+// job-controller records them: SuccessfulCreate/SuccessfulDelete, Completed,
+// BackoffLimitExceeded, Suspended, Resumed.
 import type { KubeObject } from "../../apis/meta/types.ts";
-import { type Controller, type ControllerEnv, create, newQueue, remove, writeStatus } from "./env.ts";
+import {
+  type Controller,
+  type ControllerEnv,
+  createPod,
+  deletePod,
+  newQueue,
+  recordEvent,
+  writeStatus,
+} from "./env.ts";
 import {
   controllerRef,
   findCondition,
@@ -20,6 +30,8 @@ import {
 } from "./objects.ts";
 import { deletionOrder, podFromTemplate } from "./pods.ts";
 import type { Condition, PodTemplate } from "./types.ts";
+
+const COMPONENT = "job-controller";
 
 interface JobSpec {
   parallelism?: number;
@@ -90,9 +102,11 @@ export function startJobController(env: ControllerEnv): Controller {
     let conditions = old.conditions ?? [];
     let completionTime = old.completionTime;
     const stopAll = async () => {
-      for (const p of active) await remove(env, p);
+      for (const p of active) await deletePod(env, job, p, COMPONENT);
       active = [];
     };
+    const say = (type: "Normal" | "Warning", reason: string, message: string) =>
+      recordEvent(env, job, COMPONENT, { type, reason, message });
     if (finished(old)) {
       await stopAll();
     } else if (
@@ -101,35 +115,42 @@ export function startJobController(env: ControllerEnv): Controller {
       await stopAll();
       conditions = [...conditions, condition("Complete")];
       completionTime = now();
+      say("Normal", "Completed", "Job completed");
     } else if (failed > (spec.backoffLimit ?? 6)) {
       await stopAll();
       conditions = [
         ...conditions,
         condition("Failed", "BackoffLimitExceeded", "Job has reached the specified backoff limit"),
       ];
+      say("Warning", "BackoffLimitExceeded", "Job has reached the specified backoff limit");
     } else if (spec.suspend) {
       await stopAll();
-      if (findCondition(conditions, "Suspended")?.status !== "True")
+      if (findCondition(conditions, "Suspended")?.status !== "True") {
         conditions = [
           ...conditions.filter((c) => c.type !== "Suspended"),
           condition("Suspended", "JobSuspended", "Job suspended"),
         ];
+        say("Normal", "Suspended", "Job suspended");
+      }
     } else {
-      if (findCondition(conditions, "Suspended")?.status === "True")
+      if (findCondition(conditions, "Suspended")?.status === "True") {
         conditions = conditions.map((c) =>
           c.type === "Suspended"
             ? { ...condition("Suspended", "JobResumed", "Job resumed"), status: "False" }
             : c,
         );
+        say("Normal", "Resumed", "Job resumed");
+      }
       const want =
         typeof completions === "number"
           ? Math.min(parallelism, completions - succeeded)
           : succeeded > 0
             ? 0
             : parallelism;
-      for (let i = active.length; i < want; i++) active.push(await create(env, jobPod(job, spec)));
+      for (let i = active.length; i < want; i++)
+        active.push(await createPod(env, job, jobPod(job, spec), COMPONENT));
       const extra = deletionOrder(active).slice(0, Math.max(0, active.length - want));
-      for (const p of extra) await remove(env, p);
+      for (const p of extra) await deletePod(env, job, p, COMPONENT);
       active = active.filter((p) => !extra.includes(p));
     }
     const status: JobStatus = {

@@ -4,9 +4,11 @@
 // restartCount (Kubernetes' back-off: 10 × podStartDelayMs doubling to 5 minutes, so 10s…5m at a
 // 1s start delay); pods on a node that stopped reporting turn Ready=False. A Job's pods finish
 // (Succeeded) after running for podStartDelayMs. Every timed step is a delayed queue entry, so a
-// pod costs nothing between transitions.
+// pod costs nothing between transitions. Each transition is reported as the kubelet's events
+// (kubelet-events.ts): Pulling, Pulled, Created, Started, BackOff.
 import type { KubeObject } from "../../apis/meta/types.ts";
 import { type Controller, type ControllerEnv, newQueue, writeStatus } from "./env.ts";
+import { KubeletEvents } from "./kubelet-events.ts";
 import {
   controllerRef,
   isPodTerminal,
@@ -32,6 +34,7 @@ export function startKubelet(env: ControllerEnv): Controller {
   const cursors = new Map<string, number>();
   /** Pod uid → when its next step (start, restart, finish) is due, in ms. */
   const due = new Map<string, number>();
+  const events = new KubeletEvents(env);
 
   const indexOf = (node: string) => {
     const i = nodeIndex.get(node) ?? nodeIndex.size;
@@ -95,6 +98,7 @@ export function startKubelet(env: ControllerEnv): Controller {
       // A stopped kubelet starts nothing; the pod waits, bound, until its node is back.
       if (!nodeReady) return;
       await writeStatus(env, pod, podStatusAt(pod, { stage: { kind: "creating" }, at, hostIP, nodeReady }));
+      events.creating(pod, nodeName);
       due.set(uid, nowMs + startDelay);
       queue.addAfter(key, startDelay);
       return;
@@ -120,6 +124,8 @@ export function startKubelet(env: ControllerEnv): Controller {
     const podIP = podSpec(pod).hostNetwork ? hostIP : (status.podIP ?? allocateIP(node));
     if (!podIP) return;
     const running = (first?.state?.running as { startedAt?: string } | undefined)?.startedAt;
+    const starting = waiting === "ContainerCreating";
+    let restartedNow = false;
     let stage: ContainerStage;
     if (crashLooping(pod)) {
       let restartCount = first?.restartCount ?? 0;
@@ -128,6 +134,7 @@ export function startKubelet(env: ControllerEnv): Controller {
       const crashing = waiting === "CrashLoopBackOff";
       const restartAt = due.get(uid) ?? Date.parse(finishedAt) + backoff(restartCount);
       if (!crashing || nowMs >= restartAt) {
+        restartedNow = true;
         restartCount++;
         finishedAt = at;
         due.set(uid, nowMs + backoff(restartCount));
@@ -150,12 +157,16 @@ export function startKubelet(env: ControllerEnv): Controller {
       stage = { kind: "running", startedAt: running ?? at };
     }
     await writeStatus(env, pod, podStatusAt(pod, { stage, at, hostIP, podIP, nodeReady }));
+    if (starting) events.started(pod, nodeName, startDelay);
+    if (restartedNow) events.restarted(pod, nodeName, { firstStart: starting });
   };
 
   const queue = newQueue(env, "kubelet", sync);
   cache.pods.on((pod, _old, deleted) => {
-    if (deleted || isPodTerminal(pod)) due.delete(pod.metadata.uid ?? "");
-    else if (podSpec(pod).nodeName) queue.add(keyOf(pod));
+    if (deleted || isPodTerminal(pod)) {
+      due.delete(pod.metadata.uid ?? "");
+      events.forget(pod);
+    } else if (podSpec(pod).nodeName) queue.add(keyOf(pod));
   });
   cache.nodes.on((node, old, deleted) => {
     if (deleted || (old && isNodeReady(old, faults) === isNodeReady(node, faults))) return;

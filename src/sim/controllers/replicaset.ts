@@ -1,9 +1,18 @@
 // The ReplicaSet controller: keeps spec.replicas active pods (created from the template with an
 // owner reference; the least established deleted first when there are too many) and reports
-// replicas, fullyLabeledReplicas, readyReplicas, availableReplicas and observedGeneration.
+// replicas, fullyLabeledReplicas, readyReplicas, availableReplicas and observedGeneration,
+// recording SuccessfulCreate / SuccessfulDelete events for the pods it creates and deletes.
 // A ReplicaSet being deleted creates nothing: the garbage collector owns its pods then.
 import type { KubeObject } from "../../apis/meta/types.ts";
-import { adopt, type Controller, type ControllerEnv, create, newQueue, remove, writeStatus } from "./env.ts";
+import {
+  adopt,
+  type Controller,
+  type ControllerEnv,
+  createPod,
+  deletePod,
+  newQueue,
+  writeStatus,
+} from "./env.ts";
 import {
   controllerRef,
   isPodActive,
@@ -20,6 +29,8 @@ import {
 } from "./objects.ts";
 import { deletionOrder, podFromTemplate } from "./pods.ts";
 import type { LabelSelectorSpec, PodTemplate } from "./types.ts";
+
+const COMPONENT = "replicaset-controller";
 
 interface ReplicaSetSpec {
   replicas?: number;
@@ -49,9 +60,10 @@ export function startReplicaSetController(env: ControllerEnv): Controller {
     if (!isTerminating(rs)) {
       if (pods.length < replicas)
         for (let i = pods.length; i < replicas; i++)
-          await create(env, podFromTemplate({ owner: rs, template: spec.template }));
+          await createPod(env, rs, podFromTemplate({ owner: rs, template: spec.template }), COMPONENT);
       else if (pods.length > replicas)
-        for (const pod of deletionOrder(pods).slice(0, pods.length - replicas)) await remove(env, pod);
+        for (const pod of deletionOrder(pods).slice(0, pods.length - replicas))
+          await deletePod(env, rs, pod, COMPONENT);
       pods = ownedPods(env, rs);
     }
     const minReady = spec.minReadySeconds ?? 0;

@@ -2,9 +2,11 @@
 // default scheduler) to a node that passes the filters in scheduling.ts, preferring the least
 // allocated node so replicas spread. A pod that fits nowhere gets PodScheduled=False/Unschedulable
 // with Kubernetes' message and waits: it is retried when a node changes in a way that matters or
-// when a bound pod goes away (freeing resources), never on a timer.
+// when a bound pod goes away (freeing resources), never on a timer. Bindings and failures are
+// the Scheduled and FailedScheduling events of the default-scheduler.
 import type { KubeObject } from "../../apis/meta/types.ts";
-import { type Controller, type ControllerEnv, mutate, newQueue, writeStatus } from "./env.ts";
+import { nodeNames } from "../node-objects.ts";
+import { type Controller, type ControllerEnv, mutate, newQueue, recordEvent, writeStatus } from "./env.ts";
 import {
   isPodTerminal,
   isTerminating,
@@ -117,6 +119,7 @@ export function startScheduler(env: ControllerEnv): Controller {
     if (!best) {
       waiting.add(key);
       const status = podStatus(pod);
+      const message = unschedulableMessage(nodes.length, reasons);
       await writeStatus(env, pod, {
         ...status,
         phase: "Pending",
@@ -124,21 +127,37 @@ export function startScheduler(env: ControllerEnv): Controller {
           type: "PodScheduled",
           status: "False",
           reason: "Unschedulable",
-          message: unschedulableMessage(nodes.length, reasons),
+          message,
           lastProbeTime: null,
           lastTransitionTime: now(),
         }),
       });
+      report(pod, { type: "Warning", reason: "FailedScheduling", action: "Scheduling", message });
       return;
     }
     waiting.delete(key);
     const nodeName = best.node.metadata.name!;
+    let bound = false;
     await mutate(env, pod, (cur) => {
       if (podSpec(cur).nodeName) return undefined;
       cur.spec = { ...podSpec(cur), nodeName };
+      bound = true;
       return cur;
     });
+    if (bound)
+      report(pod, {
+        reason: "Scheduled",
+        action: "Binding",
+        message: `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${nodeName}`,
+      });
   };
+
+  /** The scheduler reports through the events.k8s.io recorder: an action and a reporting instance. */
+  const instance = `${DEFAULT_SCHEDULER}-${nodeNames(env.profile)[0]}`;
+  const report = (
+    pod: KubeObject,
+    info: { type?: "Warning"; reason: string; action: string; message: string },
+  ) => recordEvent(env, pod, DEFAULT_SCHEDULER, { ...info, reportingInstance: instance });
 
   const queue = newQueue(env, "scheduler", schedule);
   cache.pods.on((pod, old, deleted) => {

@@ -4,10 +4,19 @@
 // at a time; Parallel does both at once. RollingUpdate replaces pods from the highest ordinal
 // down to the partition, one at a time, each only when the ones above are ready again: a
 // partition above 0 leaves the lower pods at the current revision (controller-revision-hash
-// labels; currentRevision/updateRevision in the status).
+// labels; currentRevision/updateRevision in the status). Pod and claim creations and deletions
+// are reported with stateful_pod_control's events.
 import type { KubeObject } from "../../apis/meta/types.ts";
 import { ApiError } from "../../apiserver/errors.ts";
-import { type Controller, type ControllerEnv, create, newQueue, remove, writeStatus } from "./env.ts";
+import {
+  type Controller,
+  type ControllerEnv,
+  create,
+  newQueue,
+  recordEvent,
+  remove,
+  writeStatus,
+} from "./env.ts";
 import {
   computeHash,
   controllerRef,
@@ -26,6 +35,8 @@ import {
 import { podFromTemplate } from "./pods.ts";
 import { ensureRevision, pruneRevisions, REVISION_HASH_LABEL, revisionTemplate } from "./revisions.ts";
 import type { LabelSelectorSpec, PodTemplate, Volume } from "./types.ts";
+
+const COMPONENT = "statefulset-controller";
 
 interface StatefulSetSpec {
   replicas?: number;
@@ -58,6 +69,39 @@ export function startStatefulSetController(env: ControllerEnv): Controller {
   const claimName = (sts: KubeObject, claim: KubeObject, ordinal: number) =>
     `${claim.metadata.name}-${sts.metadata.name}-${ordinal}`;
 
+  /** recordPodEvent / recordClaimEvent: "create Pod web-0 in StatefulSet web successful". */
+  const report = (sts: KubeObject, verb: "create" | "delete", what: string, ok: string, err?: unknown) =>
+    recordEvent(env, sts, COMPONENT, {
+      type: err ? "Warning" : "Normal",
+      reason: `${err ? "Failed" : "Successful"}${verb === "create" ? "Create" : "Delete"}`,
+      message: err
+        ? `${verb} ${what} in StatefulSet ${sts.metadata.name} failed error: ${(err as Error).message}`
+        : `${verb} ${what} in StatefulSet ${sts.metadata.name} ${ok}`,
+    });
+
+  const createPod = async (sts: KubeObject, pod: KubeObject): Promise<KubeObject> => {
+    try {
+      const out = await create(env, pod);
+      report(sts, "create", `Pod ${out.metadata.name}`, "successful");
+      return out;
+    } catch (e) {
+      if (!(e instanceof ApiError && e.reason === "AlreadyExists"))
+        report(sts, "create", `Pod ${pod.metadata.name}`, "", e);
+      throw e;
+    }
+  };
+
+  const deletePod = async (sts: KubeObject, pod: KubeObject): Promise<void> => {
+    try {
+      await remove(env, pod);
+      report(sts, "delete", `Pod ${pod.metadata.name}`, "successful");
+    } catch (e) {
+      if (!(e instanceof ApiError && e.reason === "NotFound"))
+        report(sts, "delete", `Pod ${pod.metadata.name}`, "", e);
+      throw e;
+    }
+  };
+
   /** Creates the pod's claims that do not exist yet (they outlive the pod, as in Kubernetes). */
   const ensureClaims = async (sts: KubeObject, ordinal: number): Promise<void> => {
     const spec = specOf<StatefulSetSpec>(sts);
@@ -80,6 +124,7 @@ export function startStatefulSetController(env: ControllerEnv): Controller {
       };
       try {
         await create(env, pvc);
+        report(sts, "create", `Claim ${name} Pod ${sts.metadata.name}-${ordinal}`, "success");
       } catch (e) {
         if (!(e instanceof ApiError && e.reason === "AlreadyExists")) throw e;
       }
@@ -124,15 +169,15 @@ export function startStatefulSetController(env: ControllerEnv): Controller {
     const partition = rolling ? (spec.updateStrategy?.rollingUpdate?.partition ?? 0) : 0;
     for (const [ordinal, pod] of pods)
       if (podPhase(pod) === "Failed" && !isTerminating(pod)) {
-        await remove(env, pod);
+        await deletePod(sts, pod);
         pods.delete(ordinal);
       }
     for (let ordinal = 0; ordinal < replicas; ordinal++) {
       const pod = pods.get(ordinal);
       if (!pod) {
         await ensureClaims(sts, ordinal);
-        const created = await create(
-          env,
+        const created = await createPod(
+          sts,
           newPod(sts, ordinal, rolling && ordinal < partition ? current : update),
         );
         pods.set(ordinal, created);
@@ -143,7 +188,7 @@ export function startStatefulSetController(env: ControllerEnv): Controller {
     if (condemned.length > 0) {
       if (ordered && [...pods.entries()].some(([o, p]) => o < replicas && !healthy(p))) return;
       for (const o of ordered ? condemned.slice(0, 1) : condemned) {
-        if (!isTerminating(pods.get(o)!)) await remove(env, pods.get(o)!);
+        if (!isTerminating(pods.get(o)!)) await deletePod(sts, pods.get(o)!);
         pods.delete(o);
       }
       return;
@@ -153,7 +198,7 @@ export function startStatefulSetController(env: ControllerEnv): Controller {
       const pod = pods.get(ordinal);
       if (!pod) return;
       if (revisionOf(pod) !== update && !isTerminating(pod)) {
-        await remove(env, pod);
+        await deletePod(sts, pod);
         pods.delete(ordinal);
         return;
       }

@@ -10,6 +10,7 @@ import { builtinResourceTypes } from "../../apiserver/resources/builtin.ts";
 import { ResourceRegistry } from "../../apiserver/resources/registry.ts";
 import { openMemoryStore } from "../../storage/memory/memory-store.ts";
 import { type FaultState, noFaults, type SimProfile } from "../context.ts";
+import { EventRecorder } from "../events/recorder.ts";
 import type { Controller, ControllerEnv } from "./env.ts";
 import { startWorkloadControllers, type WorkloadControllers } from "./index.ts";
 
@@ -34,6 +35,10 @@ export interface SimTest {
   client: InternalClient;
   faults: FaultState;
   controllers: WorkloadControllers;
+  /** The cluster's event recorder (flush() before reading events). */
+  recorder: EventRecorder;
+  /** Every Event in the namespace (default "default"), after pending event writes. */
+  events(namespace?: string): Promise<KubeObject[]>;
   create(obj: KubeObject): Promise<KubeObject>;
   get(apiVersion: string, kind: string, name: string, namespace?: string): Promise<KubeObject | undefined>;
   list(apiVersion: string, kind: string, namespace?: string): Promise<KubeObject[]>;
@@ -58,6 +63,7 @@ export async function startSimTest(
   const faults = noFaults();
   const ac = new AbortController();
   for (const n of opts.nodes ?? [node("node-1"), node("node-2"), node("node-3")]) await client.create(n);
+  const recorder = new EventRecorder({ client });
   const controllers = startWorkloadControllers(
     {
       cluster: "test",
@@ -66,12 +72,14 @@ export async function startSimTest(
       faults,
       log: pino({ level: process.env.SIM_TEST_LOG ?? "silent" }),
       signal: ac.signal,
+      events: recorder,
     },
     opts.starters,
   );
   await controllers.synced;
   t.after(async () => {
     ac.abort();
+    recorder.stop();
     await controllers.stop();
     await store.close();
   });
@@ -81,6 +89,11 @@ export async function startSimTest(
     client,
     faults,
     controllers,
+    recorder,
+    async events(namespace = "default") {
+      await recorder.flush();
+      return list("v1", "Event", namespace);
+    },
     create: (obj) => client.create(obj),
     get: (apiVersion, kind, name, namespace) => client.get({ apiVersion, kind, name, namespace }),
     list,

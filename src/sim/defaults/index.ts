@@ -1,10 +1,13 @@
 // The kinds a simulated cluster serves: Kubernetes' built-in kinds with Kubernetes' defaulting
-// (and the few validations clients rely on) plugged in as ResourceType hooks. The hook-carrying
-// types are built once and shared by every cluster; only Services, whose allocator is per
-// cluster, get a type object of their own.
+// (and the few validations clients rely on) plugged in as ResourceType hooks, plus what only a
+// cluster serves: autoscaling/v1 HorizontalPodAutoscalers (converted to and from the stored v2)
+// and the pods/eviction subresource. The hook-carrying types are built once and shared by every
+// cluster; only Services, whose allocator is per cluster, get a type object of their own.
 import type { KubeObject } from "../../apis/meta/types.ts";
 import { builtinResourceTypes } from "../../apiserver/resources/builtin.ts";
+import { hpaV1Conversion } from "../../apiserver/resources/conversion/hpa.ts";
 import type { ResourceHooks, ResourceType } from "../../apiserver/resources/resource-type.ts";
+import { defaultHpaV1, defaultHpaV2 } from "./autoscaling.ts";
 import { defaultEndpoints, defaultNamespace, defaultNode, defaultSecret } from "./core.ts";
 import { defaultPod } from "./pod.ts";
 import { type ServiceAllocator, serviceDefaulter, serviceValidator } from "./service.ts";
@@ -23,7 +26,7 @@ export { ServiceAllocator } from "./service.ts";
 
 type Defaulter = (obj: KubeObject) => void;
 
-/** group/kind → hooks, for every kind with defaults besides Service. */
+/** group/kind (or group/version/kind) → hooks, for every kind with defaults besides Service. */
 const HOOKS: Record<string, ResourceHooks> = {
   "/Namespace": { default: defaultNamespace },
   "/Pod": { default: defaultPod },
@@ -39,15 +42,33 @@ const HOOKS: Record<string, ResourceHooks> = {
   "apps/DaemonSet": { default: defaultDaemonSet },
   "batch/Job": { default: defaultJob as Defaulter, validate: validateJob },
   "batch/CronJob": { default: defaultCronJob },
+  "autoscaling/v2/HorizontalPodAutoscaler": { default: defaultHpaV2 },
+  "autoscaling/v1/HorizontalPodAutoscaler": { default: defaultHpaV1 },
 };
+
+const hooksOf = (t: ResourceType) =>
+  HOOKS[`${t.group}/${t.version}/${t.kind}`] ?? HOOKS[`${t.group}/${t.kind}`];
+
+/** autoscaling/v1 beside v2 (registered after it, so v2 stays the preferred version). */
+function hpaV1(types: ResourceType[]): ResourceType[] {
+  const v2 = types.find((t) => t.group === "autoscaling" && t.kind === "HorizontalPodAutoscaler");
+  return v2 ? [{ ...v2, version: "v1", conversion: hpaV1Conversion }] : [];
+}
+
+/** A cluster's pods can be evicted (policy/v1 Eviction, served by src/sim/eviction.ts). */
+const withEviction = (t: ResourceType): ResourceType =>
+  t.group === "" && t.kind === "Pod" ? { ...t, subresources: [...t.subresources, "eviction"] } : t;
 
 let shared: ResourceType[] | undefined;
 
 function sharedTypes(): ResourceType[] {
-  shared ??= builtinResourceTypes().map((t) => {
-    const hooks = HOOKS[`${t.group}/${t.kind}`];
-    return Object.freeze(hooks ? { ...t, hooks } : t);
-  });
+  if (!shared) {
+    const builtin = builtinResourceTypes();
+    shared = [...builtin, ...hpaV1(builtin)].map((t) => {
+      const hooks = hooksOf(t);
+      return Object.freeze(withEviction(hooks ? { ...t, hooks } : t));
+    });
+  }
   return shared;
 }
 

@@ -139,7 +139,7 @@ function eventCells(o: KubeObject, ctx: PrintContext) {
   }
   const kind = str(o, "involvedObject.kind").toLowerCase();
   const target = str(o, "involvedObject.name") ? `${kind}/${str(o, "involvedObject.name")}` : kind;
-  const component = str(o, "source.component") || str(o, "reportingController");
+  const component = str(o, "source.component") || str(o, "reportingComponent");
   const instance = str(o, "source.host") || str(o, "reportingInstance");
   return [
     last,
