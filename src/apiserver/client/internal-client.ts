@@ -11,18 +11,32 @@ import {
   prepareForCreate,
   prepareForStatusUpdate,
   prepareForUpdate,
+  sameJson,
   unchanged,
 } from "../handlers/prepare.ts";
 import type { ObjectStore } from "../registry/object-store.ts";
 import type { ResourceRegistry } from "../resources/registry.ts";
 import { parseApiVersion, type ResourceType } from "../resources/resource-type.ts";
-import { validateObject } from "../validation/object.ts";
+import { validateObject, validateStatus } from "../validation/object.ts";
 
 export interface ObjectRef {
   apiVersion: string;
   kind: string;
   namespace?: string;
   name: string;
+}
+
+export interface WriteOptions {
+  /**
+   * The object as stored, e.g. from an informer cache: the write is based on it without reading
+   * the store. Never modified. A stale base costs a Conflict (update) or a read and a retry (mutate).
+   */
+  base?: KubeObject;
+  /**
+   * The caller hands the object over (update) or `change` returns a new object without modifying
+   * its argument (mutate): the client skips its defensive copy.
+   */
+  owned?: boolean;
 }
 
 export class InternalClient {
@@ -63,35 +77,44 @@ export class InternalClient {
   }
 
   /** Replaces spec/metadata if obj is still at its resourceVersion (Conflict otherwise). */
-  async update(obj: KubeObject): Promise<KubeObject> {
-    const rt = this.type(obj.apiVersion, obj.kind);
-    const old = await this.objects.get(rt, obj.metadata.namespace, obj.metadata.name!);
-    return this.replace(rt, structuredClone(obj), old, false);
+  async update(obj: KubeObject, opts: WriteOptions = {}): Promise<KubeObject> {
+    return this.write(obj, opts, false);
   }
 
   /** Writes only status, as the /status subresource does. */
-  async updateStatus(obj: KubeObject): Promise<KubeObject> {
+  async updateStatus(obj: KubeObject, opts: WriteOptions = {}): Promise<KubeObject> {
+    return this.write(obj, opts, true);
+  }
+
+  private async write(obj: KubeObject, opts: WriteOptions, status: boolean): Promise<KubeObject> {
     const rt = this.type(obj.apiVersion, obj.kind);
-    const old = await this.objects.get(rt, obj.metadata.namespace, obj.metadata.name!);
-    return this.replace(rt, structuredClone(obj), old, true);
+    const old = usableBase(opts.base, obj)
+      ? opts.base
+      : await this.objects.get(rt, obj.metadata.namespace, obj.metadata.name!);
+    return this.replace(rt, opts.owned ? obj : structuredClone(obj), old, status);
   }
 
   /** `next` (owned by the caller, may be changed) replaces `old` (as read from the store). */
   private replace(rt: ResourceType, next: KubeObject, old: KubeObject, status: boolean): Promise<KubeObject> {
     const prepared = status ? prepareForStatusUpdate(next, old) : prepareForUpdate(rt, next, old);
-    return this.store(rt, prepared, old, next.metadata.resourceVersion);
+    return this.store(rt, prepared, old, { rv: next.metadata.resourceVersion, status });
   }
 
   private async store(
     rt: ResourceType,
     next: KubeObject,
     old: KubeObject,
-    rv: string | undefined,
+    { rv, status }: { rv: string | undefined; status: boolean },
   ): Promise<KubeObject> {
     if (rv && rv !== old.metadata.resourceVersion)
       throw errors.stale({ group: rt.group, resource: rt.plural, name: old.metadata.name });
-    validateObject(rt, next, old, "Ignore");
-    if (unchanged(next, old)) return old;
+    if (status) {
+      validateStatus(rt, next, old);
+      if (sameJson(next.status, old.status)) return old;
+    } else {
+      validateObject(rt, next, old, "Ignore");
+      if (unchanged(next, old)) return old;
+    }
     const expected = Number(old.metadata.resourceVersion);
     if (next.metadata.deletionTimestamp && (next.metadata.finalizers ?? []).length === 0) {
       await this.objects.delete(rt, next, expected);
@@ -107,13 +130,15 @@ export class InternalClient {
   async mutate(
     ref: ObjectRef,
     change: (current: KubeObject) => KubeObject | undefined,
-    opts: { status?: boolean; attempts?: number } = {},
+    opts: WriteOptions & { status?: boolean; attempts?: number } = {},
   ): Promise<KubeObject | undefined> {
     const rt = this.type(ref.apiVersion, ref.kind);
     for (let attempt = 0; ; attempt++) {
-      const current = await this.objects.tryGet(rt, ref.namespace, ref.name);
+      // The base is tried once: after a Conflict it is known to be stale.
+      const current =
+        attempt === 0 && opts.base ? opts.base : await this.objects.tryGet(rt, ref.namespace, ref.name);
       if (!current) return undefined;
-      const next = change(structuredClone(current));
+      const next = change(opts.owned ? current : structuredClone(current));
       if (!next) return current;
       try {
         // The object just read is the base of the write: no second read.
@@ -150,4 +175,15 @@ export class InternalClient {
     const rt = this.type(apiVersion, kind);
     return new Informer(this.objects.store, this.objects.prefix(rt), handlers, this.log);
   }
+}
+
+/** A base stands in for the store's copy only if it is the very version the write is based on. */
+function usableBase(base: KubeObject | undefined, obj: KubeObject): base is KubeObject {
+  return (
+    base !== undefined &&
+    base.metadata.name === obj.metadata.name &&
+    base.metadata.namespace === obj.metadata.namespace &&
+    obj.metadata.resourceVersion !== undefined &&
+    base.metadata.resourceVersion === obj.metadata.resourceVersion
+  );
 }

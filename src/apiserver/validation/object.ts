@@ -5,7 +5,7 @@ import { errors, type StatusCause } from "../errors.ts";
 import type { ResourceType } from "../resources/resource-type.ts";
 import { builtinTypeSchema } from "./builtin-types.ts";
 import { annotations, dns1123Label, dns1123Subdomain, labels } from "./names.ts";
-import { validateSchema } from "./schema.ts";
+import { type Schema, validateSchema } from "./schema.ts";
 
 export type FieldValidation = "Strict" | "Warn" | "Ignore";
 
@@ -83,4 +83,21 @@ export function validateObject(
   if (causes.length === 0 && rt.hooks?.validate) causes.push(...rt.hooks.validate(obj, old));
   if (causes.length > 0) throw errors.invalid(rt.kind, obj.metadata.name ?? "", rt.group, causes);
   return { warnings };
+}
+
+/**
+ * Validates a /status write: only status can differ from the stored object (spec and metadata
+ * are carried over from it, and were validated when written), so only status is walked. Kinds
+ * with hooks get the whole-object validation, since a hook may look anywhere.
+ */
+export function validateStatus(rt: ResourceType, obj: KubeObject, old: KubeObject): void {
+  if (rt.hooks?.default || rt.hooks?.validate) {
+    validateObject(rt, obj, old, "Ignore");
+    return;
+  }
+  const schema = rt.schema ?? (rt.builtin ? builtinTypeSchema(rt.version, rt.kind) : undefined);
+  const statusSchema = (schema?.properties as Record<string, Schema> | undefined)?.status;
+  if (!statusSchema || obj.status === undefined) return;
+  const r = validateSchema(statusSchema, obj.status, "status");
+  if (r.causes.length > 0) throw errors.invalid(rt.kind, obj.metadata.name ?? "", rt.group, r.causes);
 }

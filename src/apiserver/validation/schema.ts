@@ -12,10 +12,22 @@ export interface SchemaResult {
   unknownFields: string[];
 }
 
-export function validateSchema(schema: Schema, value: unknown): SchemaResult {
+/** `path` names where `value` sits in the object (e.g. "status"), for the causes' field paths. */
+export function validateSchema(schema: Schema, value: unknown, path = ""): SchemaResult {
   const out: SchemaResult = { causes: [], unknownFields: [] };
-  walk(schema, value, "", out);
+  walk(schema, value, path, out);
   return out;
+}
+
+// Schemas are long-lived and their patterns few: compile each once, not once per field checked.
+const compiled = new Map<string, RegExp>();
+function regex(source: string): RegExp {
+  let re = compiled.get(source);
+  if (re === undefined) {
+    re = new RegExp(source);
+    compiled.set(source, re);
+  }
+  return re;
 }
 
 const child = (path: string, key: string) => (path ? `${path}.${key}` : key);
@@ -55,6 +67,12 @@ function matchesType(type: string, v: unknown, intOrString: boolean): boolean {
 /** For anyOf/oneOf: the first alternative the value satisfies (by type and const), if any. */
 function pickAlternative(alts: Schema[], value: unknown): Schema | undefined {
   for (const alt of alts) {
+    // Most alternatives are ruled out by type or const alone: no copy of the value for those.
+    if (!(value === null && alt.nullable === true)) {
+      if ("const" in alt && value !== alt.const) continue;
+      const type = alt.type as string | undefined;
+      if (type && !matchesType(type, value, alt["x-kubernetes-int-or-string"] === true)) continue;
+    }
     const probe: SchemaResult = { causes: [], unknownFields: [] };
     walk(alt, structuredClone(value), "", probe);
     if (probe.causes.length === 0) return alt;
@@ -125,7 +143,7 @@ function checkString(schema: Schema, v: string, path: string, out: SchemaResult)
       field: path,
       message: `Too long: may not be longer than ${schema.maxLength}`,
     });
-  if (typeof schema.pattern === "string" && !new RegExp(schema.pattern).test(v))
+  if (typeof schema.pattern === "string" && !regex(schema.pattern).test(v))
     invalid(out, path, v, `${where} should match '${schema.pattern}'`);
   if (schema.format === "date-time" && Number.isNaN(Date.parse(v)))
     invalid(out, path, v, `${where} must be of type date-time`);
@@ -184,6 +202,6 @@ function checkObject(schema: Schema, v: Record<string, unknown>, path: string, o
 
 function matchPattern(patterns: Record<string, Schema> | undefined, name: string): Schema | undefined {
   if (!patterns) return undefined;
-  for (const [re, s] of Object.entries(patterns)) if (new RegExp(re).test(name)) return s;
+  for (const [re, s] of Object.entries(patterns)) if (regex(re).test(name)) return s;
   return undefined;
 }

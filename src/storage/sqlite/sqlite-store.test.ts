@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { test } from "node:test";
 import { runStoreConformance } from "../conformance.ts";
+import type { StoreError } from "../store.ts";
 import { openSqliteStore } from "./sqlite-store.ts";
 
 function tempDir(t: { after: (fn: () => void) => void }): string {
@@ -109,4 +110,105 @@ test("sqlite: a second writer on the same file is refused", async (t) => {
     code: "Unavailable",
   });
   assert.equal((await a.get("/x"))?.value, "a");
+});
+
+/** A WAL sync the test releases by hand (or fails). */
+class GatedSync {
+  private waiting: { resolve: () => void; reject: (e: Error) => void }[] = [];
+  synced(): Promise<void> {
+    return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
+  }
+  release(err?: Error): void {
+    for (const w of this.waiting.splice(0)) err ? w.reject(err) : w.resolve();
+  }
+  get pending(): number {
+    return this.waiting.length;
+  }
+  close(): void {}
+}
+
+const put = (key: string, value: string) => ({ type: "put" as const, key, value });
+const tick = () => new Promise((r) => setImmediate(r));
+
+test("sqlite full: a commit is acknowledged, readable and watched only once its WAL sync completes", async (t) => {
+  const gate = new GatedSync();
+  const store = await openSqliteStore({ path: join(tempDir(t), "s.db"), walSync: gate });
+  t.after(() => {
+    gate.release();
+    return store.close();
+  });
+  const first = store.txn([], [put("/k", "v1")]);
+  await tick();
+  gate.release();
+  const r1 = await first;
+
+  const ac = new AbortController();
+  t.after(() => ac.abort());
+  const it = store
+    .watch("/", { afterRevision: r1.revision, signal: ac.signal })
+    .events[Symbol.asyncIterator]();
+  let seen: string | undefined;
+  const next = it.next().then((e) => {
+    seen = e.value?.kv.value;
+  });
+
+  let acked = false;
+  const second = store.txn([], [put("/k", "v2")]).then((r) => {
+    acked = true;
+    return r;
+  });
+  await tick();
+  await tick();
+  assert.equal(gate.pending, 1, "the commit waits for a sync");
+  assert.equal(acked, false);
+  assert.equal((await store.get("/k"))?.value, "v1", "reads stay at the durable revision");
+  assert.equal(await store.currentRevision(), r1.revision);
+  assert.equal((await store.range("/")).items[0].value, "v1");
+  assert.equal(seen, undefined, "watchers see nothing not yet durable");
+
+  gate.release();
+  const r2 = await second;
+  await next;
+  assert.equal(seen, "v2");
+  assert.equal((await store.get("/k"))?.value, "v2");
+  assert.equal(await store.currentRevision(), r2.revision);
+});
+
+test("sqlite full: a compare that lost to a commit not yet durable fails only once the winner is readable", async (t) => {
+  const gate = new GatedSync();
+  const store = await openSqliteStore({ path: join(tempDir(t), "s.db"), walSync: gate });
+  t.after(() => {
+    gate.release();
+    return store.close();
+  });
+  const created = store.txn([], [put("/k", "v1")]);
+  await tick();
+  gate.release();
+  const base = (await created).revision;
+
+  const winner = store.txn([{ key: "/k", modRevision: base }], [put("/k", "winner")]);
+  await tick();
+  const loser = store.txn([{ key: "/k", modRevision: base }], [put("/k", "loser")]);
+  const outcome = loser.then(
+    () => "ok",
+    async (e: StoreError) => `${e.code}: ${(await store.get("/k"))?.value}`,
+  );
+  await tick();
+  gate.release();
+  await winner;
+  await tick();
+  gate.release();
+  assert.equal(await outcome, "CompareFailed: winner", "a retry would read the winner");
+});
+
+test("sqlite full: a failed WAL sync rejects its writes and every write after it", async (t) => {
+  const gate = new GatedSync();
+  const store = await openSqliteStore({ path: join(tempDir(t), "s.db"), walSync: gate });
+  t.after(() => store.close());
+  const w = store.txn([], [put("/k", "v1")]);
+  await tick();
+  gate.release(new Error("EIO: i/o error"));
+  await assert.rejects(w, (e: StoreError) => e.code === "Unavailable" && /EIO/.test(e.message));
+  await assert.rejects(store.txn([], [put("/k", "v2")]), (e: StoreError) => e.code === "Unavailable");
+  assert.equal(await store.get("/k"), undefined, "nothing unsynced is served");
 });

@@ -1,8 +1,10 @@
 // The embedded engine on node:sqlite (the hub's default backend: `mcp-server` with no flags).
 // Schema and MVCC layout: see schema.ts. This module owns durability and concurrency:
-// - WAL journal, synchronous=FULL by default: a txn's promise resolves only after COMMIT has
-//   fsynced the WAL, so an acknowledged write survives SIGKILL and power loss. "normal" keeps
-//   SIGKILL safety but may lose the last commits on power loss, for much cheaper commits.
+// - WAL journal, durability "full" by default: a txn's promise resolves, and its events are
+//   published, only after the WAL holding it has been fsynced, so an acknowledged (or watched)
+//   write survives SIGKILL and power loss. The fsync runs off the event loop (wal-sync.ts); until
+//   it completes, reads are served at the last durable revision. "normal" keeps SIGKILL safety
+//   but may lose the last commits on power loss, and acknowledges right after COMMIT.
 // - Group commit: DatabaseSync is synchronous, so txns are queued and run together on the next
 //   turn of the event loop, each under its own revision and compares, inside one BEGIN IMMEDIATE
 //   ... COMMIT (one fsync for the whole batch). A txn whose compare fails writes nothing and does
@@ -39,6 +41,7 @@ import {
 import { type HistoryPage, WatchHub } from "../watch-hub.ts";
 import { historyPage, type KvRow, toKv } from "./rows.ts";
 import { countAt, countCurrent, DDL, rangeAt, rangeCurrent, SCHEMA_VERSION, SQL } from "./schema.ts";
+import { WalSync } from "./wal-sync.ts";
 
 export interface SqliteStoreOptions {
   /** The database file; its directory is created if missing. */
@@ -49,6 +52,8 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
   /** Events buffered per watcher before it falls back to replaying history. Default 1000. */
   watchBufferSize?: number;
+  /** How "full" commits are made durable; tests substitute one they control. Default: fdatasync of the WAL. */
+  walSync?: Pick<WalSync, "synced" | "close">;
 }
 
 /** Txns committed in one SQLite transaction at most; bounds the latency of a batch. */
@@ -78,8 +83,17 @@ export class SqliteStore implements Store {
   readonly #db: DatabaseSync;
   readonly #stmts = new Map<string, StatementSync>();
   readonly #hub: WatchHub;
+  /** The last revision committed to SQLite (the next batch builds on it). */
   #rev: number;
+  /** The last durable revision: what reads and watches see. Equals #rev but while a WAL sync runs. */
+  #visible: number;
   #compacted: number;
+  /** Set for durability "full" on a file: commits wait for it before they count. */
+  readonly #wal?: Pick<WalSync, "synced" | "close">;
+  /** The last committed batch's settlement (close waits for it). */
+  #settled: Promise<void> = Promise.resolve();
+  /** A failed WAL sync: the store accepts no more writes. */
+  #failed?: StoreError;
   #closed = false;
   #queue: Pending[] = [];
   #scheduled = false;
@@ -92,11 +106,15 @@ export class SqliteStore implements Store {
       const mode = db.prepare("PRAGMA journal_mode = WAL").get();
       if (opts.path !== ":memory:" && mode?.journal_mode !== "wal")
         throw new Error("cannot enable WAL journal");
-      db.exec(`PRAGMA synchronous = ${opts.durability === "normal" ? "NORMAL" : "FULL"}`);
+      // FULL durability is kept by syncing the WAL ourselves, off the event loop (wal-sync.ts).
+      db.exec("PRAGMA synchronous = NORMAL");
+      if (opts.durability !== "normal" && opts.path !== ":memory:")
+        this.#wal = opts.walSync ?? new WalSync(`${opts.path}-wal`);
       db.exec(`BEGIN IMMEDIATE; ${DDL} COMMIT`);
       const schema = this.#meta("schema");
       if (schema !== SCHEMA_VERSION) throw new Error(`unsupported schema version ${schema}`);
       this.#rev = this.#meta("revision");
+      this.#visible = this.#rev;
       this.#compacted = this.#meta("compacted");
     } catch (err) {
       db.close();
@@ -111,7 +129,7 @@ export class SqliteStore implements Store {
 
   async get(key: string, revision?: number): Promise<KeyValue | undefined> {
     this.#checkOpen();
-    const rev = readRevision(revision, this.#rev, this.#compacted);
+    const rev = readRevision(revision, this.#visible, this.#compacted);
     if (rev === this.#rev) {
       const row = this.#stmt(SQL.getCurrent).get(key) as KvRow | undefined;
       return row && toKv(key, row);
@@ -123,7 +141,7 @@ export class SqliteStore implements Store {
 
   async range(prefix: string, opts: RangeOptions = {}): Promise<RangeResult> {
     this.#checkOpen();
-    const rev = readRevision(opts.revision, this.#rev, this.#compacted);
+    const rev = readRevision(opts.revision, this.#visible, this.#compacted);
     const end = prefixEnd(prefix);
     const bounded = end !== undefined;
     const current = rev === this.#rev;
@@ -149,6 +167,7 @@ export class SqliteStore implements Store {
 
   txn(compares: Compare[], ops: Op[]): Promise<TxnResult> {
     if (this.#closed) return Promise.reject(closedError());
+    if (this.#failed) return Promise.reject(this.#failed);
     try {
       checkOps(ops);
     } catch (err) {
@@ -170,7 +189,7 @@ export class SqliteStore implements Store {
 
   async currentRevision(): Promise<number> {
     this.#checkOpen();
-    return this.#rev;
+    return this.#visible;
   }
 
   async compactedRevision(): Promise<number> {
@@ -180,7 +199,7 @@ export class SqliteStore implements Store {
 
   async compact(revision: number): Promise<void> {
     this.#checkOpen();
-    if (!compactionNeeded(revision, this.#rev, this.#compacted)) return;
+    if (!compactionNeeded(revision, this.#visible, this.#compacted)) return;
     this.#inTransaction(() => {
       this.#stmt(SQL.compact).run({ rev: revision });
       this.#stmt(SQL.setMeta).run(revision, "compacted");
@@ -193,8 +212,10 @@ export class SqliteStore implements Store {
     // Txns already accepted are committed, not dropped.
     while (this.#queue.length > 0) this.#flush();
     this.#closed = true;
+    await this.#settled;
     this.#hub.close();
     this.#db.close();
+    this.#wal?.close();
   }
 
   #checkOpen(): void {
@@ -239,8 +260,8 @@ export class SqliteStore implements Store {
       setImmediate(() => this.#flush());
     }
     if (batch.length === 0) return;
-    if (this.#closed) {
-      for (const p of batch) p.reject(closedError());
+    if (this.#closed || this.#failed) {
+      for (const p of batch) p.reject(this.#failed ?? closedError());
       return;
     }
     const outcomes: ({ ok: TxnResult } | { err: StoreError })[] = [];
@@ -271,12 +292,25 @@ export class SqliteStore implements Store {
       return;
     }
     this.#rev = rev;
-    if (events.length > 0) this.#hub.publish(events, rev);
-    for (let i = 0; i < batch.length; i++) {
-      const out = outcomes[i];
-      if ("ok" in out) batch[i].resolve(out.ok);
-      else batch[i].reject(out.err);
+    const settle = () => {
+      if (rev > this.#visible) this.#visible = rev;
+      if (events.length > 0) this.#hub.publish(events, rev);
+      for (let i = 0; i < batch.length; i++) {
+        const out = outcomes[i];
+        if ("ok" in out) batch[i].resolve(out.ok);
+        else batch[i].reject(out.err);
+      }
+    };
+    if (!this.#wal) {
+      settle();
+      return;
     }
+    // Compare failures wait too: they were judged against commits not yet visible, and a caller
+    // retrying at once must be able to read what beat it.
+    this.#settled = this.#wal.synced().then(settle, (err) => {
+      this.#failed ??= unavailable(err);
+      for (const p of batch) p.reject(this.#failed);
+    });
   }
 
   /** Runs one txn inside the open transaction; returns its result or its compare failure. */
@@ -337,7 +371,7 @@ export class SqliteStore implements Store {
   #readHistory(prefix: string, after: number, limit: number): HistoryPage {
     checkWatchStart(after, this.#compacted);
     try {
-      return historyPage(this.#stmt.bind(this), { prefix, after, limit, head: this.#rev });
+      return historyPage(this.#stmt.bind(this), { prefix, after, limit, head: this.#visible });
     } catch (err) {
       throw unavailable(err);
     }
