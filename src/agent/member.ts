@@ -1,11 +1,13 @@
 // How the agent reaches its member cluster: a KubeConfig from --kubeconfig or, inside a Pod, the
 // service account's in-cluster configuration, and the status collector, diagnoser and Work
 // applier over it. Kept apart from the agent loop so that tests inject their own collector
-// without loading a Kubernetes client.
+// without loading a Kubernetes client. KubeConfig comes from its own file, not the package index
+// (see src/kube/client-node-slim.ts); the diagnostics (every check and its data) are loaded at
+// the first scan, not before: most agents are never asked for one.
 import { join } from "node:path";
-import { KubeConfig } from "@kubernetes/client-node";
+import { KubeConfig } from "@kubernetes/client-node/dist/config.js";
 import type { Logger } from "pino";
-import { type DiagnoseParams, diagnose, reportObject } from "../diag/fleet/report.ts";
+import type { DiagnoseParams } from "../diag/fleet/report.ts";
 import { MemberConnections } from "../kube/member-connections.ts";
 import { MemberApplier } from "../member-apply/applier.ts";
 import { fileStatePersistence } from "../member-apply/state-file.ts";
@@ -48,6 +50,7 @@ export function memberCollector(kc: KubeConfig): Collector {
 /** Fleet diagnostics: one mcp-diag scan of the member, as the DiagnosticReport the hub stores. */
 export function memberDiagnoser(kc: KubeConfig, clusterName: string): Diagnoser {
   return async (scanId, raw, signal) => {
+    const { diagnose, reportObject } = await import("../diag/fleet/report.ts");
     const params: DiagnoseParams = {
       ...(typeof raw.targetVersion === "string" ? { targetVersion: raw.targetVersion } : {}),
       ...(Array.isArray(raw.checks) ? { checks: raw.checks.filter((c) => typeof c === "string") } : {}),

@@ -1,12 +1,11 @@
 #!/usr/bin/env node
 // mcp-agent: runs beside a member cluster and keeps it joined to the hub. Parses flags, compiles
 // options, starts the agent, stops on SIGTERM; exits 0 when stopped or unjoined (Goodbye), 1 when
-// the hub refuses it, 2 on bad flags.
-import { startAgent } from "../agent/agent.ts";
-import { agentLogger } from "../agent/log.ts";
+// the hub refuses it, 2 on bad flags. Only what the flags need is imported up front.
 import { agentFlags, compileAgentOptions } from "../agent/options.ts";
 import { helpText, parseFlags, UsageError } from "../cli/flags.ts";
 import { MCP_VERSION } from "../cli/version.ts";
+import { slimClientNode } from "../kube/client-node-slim.ts";
 
 // grpc-js puts an IP-address hub into TLS SNI, which Node flags (once) as DEP0123: noise the
 // operator can do nothing about, so just that one warning is dropped.
@@ -34,12 +33,16 @@ async function main(): Promise<number> {
     return 0;
   }
   const opts = compileAgentOptions(flags);
-  const log = agentLogger(opts.logLevel, opts.clusterName);
-  // Loaded only now: the Kubernetes client is most of the agent's memory and start-up time.
+  // Loaded only now, and without the client's generated API classes and models (see
+  // client-node-slim.ts): the Kubernetes client is most of the agent's memory and start-up time.
+  slimClientNode();
+  const { startAgent } = await import("../agent/agent.ts");
+  const { agentLogger } = await import("../agent/log.ts");
   const { loadMemberKubeConfig, memberCollector, memberDiagnoser, memberWork } = await import(
     "../agent/member.ts"
   );
   const { memberPolicyAuditor } = await import("../agent/audit/member.ts");
+  const log = agentLogger(opts.logLevel, opts.clusterName);
   const kc = loadMemberKubeConfig(opts.kubeconfigPath);
   log.info({ hub: opts.hubTarget, member: kc.getCurrentCluster()?.server }, "starting");
   const agent = startAgent(opts, {

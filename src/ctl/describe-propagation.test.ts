@@ -1,24 +1,34 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { KubeObject } from "../apis/meta/types.ts";
-import { bindingLocation, propagationSection } from "./describe-propagation.ts";
+import { bindingQuery, propagationSection } from "./describe-propagation.ts";
 
 describe("describe: propagation section", () => {
-  it("finds the binding beside a namespaced template and in mcp-system for cluster-scoped ones", () => {
+  it("finds the binding by its template's uid, beside a namespaced template and in mcp-system for cluster-scoped ones", () => {
     const deploy = {
       apiVersion: "apps/v1",
       kind: "Deployment",
-      metadata: { name: "web", namespace: "shop" },
+      metadata: { name: "web", namespace: "shop", uid: "u1" },
     };
-    assert.deepEqual(bindingLocation(deploy), { namespace: "shop", name: "web-deployment" });
-    const role = { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name: "r" } };
-    assert.deepEqual(bindingLocation(role), { namespace: "mcp-system", name: "r-clusterrole" });
+    assert.deepEqual(bindingQuery(deploy), {
+      namespace: "shop",
+      labelSelector: "mcp.platform/template-uid=u1",
+    });
+    const role = {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "ClusterRole",
+      metadata: { name: "r", uid: "u2" },
+    };
+    assert.deepEqual(bindingQuery(role), {
+      namespace: "mcp-system",
+      labelSelector: "mcp.platform/template-uid=u2",
+    });
     const work = {
       apiVersion: "mcp.platform/v1",
       kind: "Work",
-      metadata: { name: "a", namespace: "mcp-system" },
+      metadata: { name: "a", namespace: "mcp-system", uid: "u3" },
     };
-    assert.equal(bindingLocation(work), undefined);
+    assert.equal(bindingQuery(work), undefined);
   });
 
   it("lists every target cluster with its status, pending ones included", () => {

@@ -2,6 +2,7 @@
 // it, and for every target cluster its replicas, whether it is applied, its health, available
 // replicas, drift and any message — read from the template's ResourceBinding.
 import { isObject, type KubeObject } from "../apis/meta/types.ts";
+import { TEMPLATE_UID_LABEL } from "../propagation/identity.ts";
 import { columns } from "./describe-format.ts";
 
 interface ClusterStatusLike {
@@ -24,12 +25,16 @@ interface BindingLike {
   status?: { aggregatedStatus?: ClusterStatusLike[] };
 }
 
-/** Where a template's binding lives: beside it, or in mcp-system for cluster-scoped templates. */
-export function bindingLocation(obj: KubeObject): { namespace: string; name: string } | undefined {
-  if (obj.apiVersion.startsWith("mcp.platform/") || !obj.metadata.name) return undefined;
+/**
+ * How to find a template's binding: beside it (in mcp-system for cluster-scoped templates), by
+ * the label carrying the template's uid — its name is not re-derived, since long and RBAC names
+ * are shortened with a hash.
+ */
+export function bindingQuery(obj: KubeObject): { namespace: string; labelSelector: string } | undefined {
+  if (obj.apiVersion.startsWith("mcp.platform/") || !obj.metadata.name || !obj.metadata.uid) return undefined;
   return {
     namespace: obj.metadata.namespace || "mcp-system",
-    name: `${obj.metadata.name}-${obj.kind.toLowerCase()}`,
+    labelSelector: `${TEMPLATE_UID_LABEL}=${obj.metadata.uid}`,
   };
 }
 

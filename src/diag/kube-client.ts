@@ -5,7 +5,8 @@
 // plugins, proxies) and its fetch — and reads bodies as plain JSON.
 //
 // All requests of one scan share the first connection pool (one TLS handshake per concurrent
-// request, not per call), as src/agent/status/member-api.ts does.
+// request, not per call), as src/agent/status/member-api.ts does — or the member's pool the caller
+// keeps (the hub's, for push members), which close() leaves open.
 import {
   HttpMethod,
   IsomorphicFetchHttpLibrary,
@@ -13,6 +14,7 @@ import {
   RequestContext,
 } from "@kubernetes/client-node";
 import { classifyFailure, type FailureKind, type RequestFailure } from "../agent/status/member-api.ts";
+import type { MemberConnections } from "../kube/member-connections.ts";
 
 type Dispatcher = NonNullable<ReturnType<RequestContext["getDispatcher"]>>;
 
@@ -38,6 +40,8 @@ export interface RawClient {
 export interface RawClientOptions {
   /** Aborts every request: the scan's deadline. */
   signal?: AbortSignal;
+  /** The member's pool, kept by the caller across scans. Default: one for this client's requests. */
+  connections?: MemberConnections;
 }
 
 export function rawClient(kc: KubeConfig, opts: RawClientOptions = {}): RawClient {
@@ -57,10 +61,13 @@ export function rawClient(kc: KubeConfig, opts: RawClientOptions = {}): RawClien
       let status: number;
       try {
         await kc.applySecurityAuthentication(ctx);
-        // The pool kc just made has no connections yet; dropping it costs nothing.
-        const made = ctx.getDispatcher();
-        if (made && !shared) shared = made;
-        else if (made && shared) ctx.setDispatcher(shared);
+        if (opts.connections) await opts.connections.use(ctx);
+        else {
+          // The pool kc just made has no connections yet; dropping it costs nothing.
+          const made = ctx.getDispatcher();
+          if (made && !shared) shared = made;
+          else if (made && shared) ctx.setDispatcher(shared);
+        }
         if (opts.signal) ctx.setSignal(opts.signal);
         const res = await http.send(ctx).toPromise();
         status = res.httpStatusCode;

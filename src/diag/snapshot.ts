@@ -15,6 +15,7 @@ import type { KubeConfig } from "@kubernetes/client-node";
 import { createLimiter } from "../agent/status/limit.ts";
 import { describeFailure, type RequestFailure } from "../agent/status/member-api.ts";
 import type { KubeList, KubeObject } from "../apis/meta/types.ts";
+import type { MemberConnections } from "../kube/member-connections.ts";
 import { type RawClient, RequestError, rawClient } from "./kube-client.ts";
 import { kubeconfigCertificates } from "./kubeconfig-certs.ts";
 import { apiVersionOf, listPath, type ResourceSource, SNAPSHOT_SOURCES, servedName } from "./resources.ts";
@@ -30,6 +31,8 @@ export interface SnapshotOptions {
   /** Keys to list; default every SnapshotKey. */
   keys?: SnapshotKey[];
   signal?: AbortSignal;
+  /** The member's connection pool when the caller keeps one (the hub's push members). */
+  connections?: MemberConnections;
   /** Called after each request group finishes, for a progress line. */
   onProgress?(done: number, total: number): void;
 }
@@ -52,7 +55,7 @@ const FATAL = new Set(["tls", "unauthorized"]);
 export async function takeSnapshot(kc: KubeConfig, opts: SnapshotOptions = {}): Promise<ClusterSnapshot> {
   const deadline = AbortSignal.timeout(opts.timeoutMs ?? 60_000);
   const signal = opts.signal ? AbortSignal.any([opts.signal, deadline]) : deadline;
-  const client = rawClient(kc, { signal });
+  const client = rawClient(kc, { signal, connections: opts.connections });
   try {
     return await snapshot(client, kc, opts);
   } finally {

@@ -35,11 +35,13 @@ import {
   CredentialStore,
   clusterJoinHandler,
   loadEncryptionKey,
+  MemberLinks,
   recordUnreachable,
   startClusterControllers,
 } from "./clusters/index.ts";
 import { startCompaction } from "./compaction.ts";
 import { diagnosticScanHandler } from "./diag/scan-handler.ts";
+import { EventExpiry } from "./events/expiry.ts";
 import type { HubOptions } from "./options.ts";
 import { startPolicyEngine } from "./policy/engine.ts";
 import { startPropagation } from "./propagation/index.ts";
@@ -106,13 +108,26 @@ export async function startHub(opts: HubOptions, log: Logger = hubLogger(opts.lo
   const metricsRegistry = new Registry();
   const client = new InternalClient(objects, registry, log.child({ component: "internal-client" }));
   const credentials = new CredentialStore(store, await loadEncryptionKey(opts.dataDir));
-  const policy = startPolicyEngine({ client, credentials, log: log.child({ component: "policy" }) });
+  // One connection pool per push member, shared by the poller, the push syncer, audits and scans;
+  // the cluster controllers close a member's on unjoin, close() the rest.
+  const links = new MemberLinks();
+  if (opts.eventTtlMs > 0)
+    controllers.push(
+      new EventExpiry({
+        store,
+        registry,
+        log: log.child({ controller: "event-expiry" }),
+        ttlMs: opts.eventTtlMs,
+      }),
+    );
+  const policy = startPolicyEngine({ client, credentials, links, log: log.child({ component: "policy" }) });
   for (const plugin of policy.admission) admission.use(plugin);
   controllers.push(policy);
   controllers.push(startScheduler({ client, log: log.child({ controller: "scheduler" }) }));
   const propagation = startPropagation({
     client,
     credentials,
+    links,
     log: log.child({ component: "propagation" }),
     metrics: metricsRegistry,
   });
@@ -121,6 +136,7 @@ export async function startHub(opts: HubOptions, log: Logger = hubLogger(opts.lo
     store,
     client,
     credentials,
+    links,
     log: log.child({ component: "clusters" }),
     metrics: metricsRegistry,
     missedHeartbeats: opts.clusterMissedHeartbeats,
@@ -148,6 +164,7 @@ export async function startHub(opts: HubOptions, log: Logger = hubLogger(opts.lo
       "mcp.platform/diagnosticscans": diagnosticScanHandler({
         client,
         credentials,
+        links,
         sessions: () => agentSessions,
         log: log.child({ component: "diagnostic-scan" }),
       }),
@@ -219,6 +236,7 @@ export async function startHub(opts: HubOptions, log: Logger = hubLogger(opts.lo
       await closed;
       clearTimeout(grace);
       await Promise.all([clusters.stop(), ...controllers.map((c) => c.stop())]);
+      await links.close();
       await rbac.close();
       await audit?.close();
       await store.close();

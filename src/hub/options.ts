@@ -70,6 +70,13 @@ export const hubFlags: FlagSpec[] = [
     description: "how often old revisions are compacted; history of at least one interval is kept",
   },
   {
+    name: "event-ttl",
+    type: "duration",
+    default: "1h",
+    description:
+      "how long an Event is kept after its last activity, as kube-apiserver's --event-ttl; 0 keeps Events forever",
+  },
+  {
     name: "bookmark-interval",
     type: "duration",
     default: "10s",
@@ -112,6 +119,8 @@ export interface HubOptions {
   /** undefined: no audit log. */
   auditLogPath?: string;
   compactionIntervalMs: number;
+  /** Events older than this (by their last activity) are deleted; 0: never. */
+  eventTtlMs: number;
   bookmarkIntervalMs: number;
   maxBodyBytes: number;
   durability: "full" | "normal";
@@ -159,6 +168,7 @@ export function compileHubOptions(f: Record<string, FlagValue>): HubOptions {
     logLevel,
     auditLogPath: audit === "off" ? undefined : audit ? resolve(audit) : resolve(dataDir, "audit.log"),
     compactionIntervalMs: f["compaction-interval"] as number,
+    eventTtlMs: f["event-ttl"] as number,
     bookmarkIntervalMs: f["bookmark-interval"] as number,
     maxBodyBytes,
     durability,

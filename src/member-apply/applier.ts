@@ -10,11 +10,13 @@ import type { KubeConfig } from "@kubernetes/client-node";
 import type { Logger } from "pino";
 import { createLimiter, type Limiter } from "../agent/status/limit.ts";
 import type { KubeObject } from "../apis/meta/types.ts";
+import type { MemberConnections } from "../kube/member-connections.ts";
 import { type ManifestId, manifestId, manifestKey, manifestRevision } from "../propagation/identity.ts";
-import { MemberObjectApi } from "./client.ts";
+import { MemberObjectApi, type RetryPolicy } from "./client.ts";
 import { jsonEqual } from "./drift.ts";
 import { applyManifest, checkManifest, type OpContext, type Outcome, removeObject } from "./operations.ts";
 import { inOrderGroups } from "./order.ts";
+import { retryDelayMs } from "./retry.ts";
 import type { ApplierState, ApplierStatePersistence, ManifestStatus, Tombstone, WorkDelta } from "./types.ts";
 
 export interface MemberApplierOptions {
@@ -28,6 +30,13 @@ export interface MemberApplierOptions {
   timeoutMs?: number;
   /** How long to wait for kinds of CRDs applied in the same update to be served. Default 10 s. */
   crdWaitMs?: number;
+  /** Which failed requests are repeated at once (429, 5xx), after how long. Default retryDelayMs. */
+  retry?: RetryPolicy;
+  /**
+   * The member's connection pool when shared with others (the hub's push members): close() leaves
+   * it open. Default: a pool of the applier's own, closed by close().
+   */
+  connections?: MemberConnections;
   now?: () => Date;
 }
 
@@ -35,6 +44,8 @@ interface Entry {
   manifest: KubeObject;
   status?: ManifestStatus;
   baseline?: unknown;
+  /** What the member warned about at the last apply of this manifest (shown until the next apply). */
+  warnings?: string[];
 }
 
 export class MemberApplier {
@@ -54,7 +65,11 @@ export class MemberApplier {
   constructor(opts: MemberApplierOptions) {
     this.log = opts.log;
     this.ctx = {
-      api: MemberObjectApi.create(opts.kubeConfig, { timeoutMs: opts.timeoutMs ?? 15_000 }),
+      api: MemberObjectApi.create(opts.kubeConfig, {
+        timeoutMs: opts.timeoutMs ?? 15_000,
+        retry: opts.retry ?? retryDelayMs,
+        connections: opts.connections,
+      }),
       log: opts.log,
     };
     this.persistence = opts.persistence;
@@ -88,7 +103,7 @@ export class MemberApplier {
     return this.serial(() => this.resyncNow(signal));
   }
 
-  /** Releases the connections to the member. */
+  /** Waits for calls in flight; releases the connections to the member unless they are shared. */
   async close(): Promise<void> {
     await this.tail;
     await this.ctx.api.close();
@@ -334,6 +349,10 @@ export class MemberApplier {
       status.lastDriftTime = this.now().toISOString();
       this.log.info({ object: status.identifier, drift: out.drift }, "reverted drift in the member");
     } else if (e.status?.lastDriftTime) status.lastDriftTime = e.status.lastDriftTime;
+    // Warnings come with an apply only; a resync that finds nothing to re-apply keeps showing them.
+    if (out.warnings) e.warnings = out.warnings;
+    if (status.applied && !status.message && e.warnings?.length)
+      status.message = `the member warned: ${e.warnings.join("; ")}`;
     e.status = status;
     if (out.baseline !== undefined) e.baseline = out.baseline;
     else if (!out.status.applied) e.baseline = undefined;

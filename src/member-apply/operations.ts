@@ -13,7 +13,14 @@ import {
   manifestId,
   manifestRevision,
 } from "../propagation/identity.ts";
-import { failureMessage, isUnreachable, type MemberObjectApi, UnknownKindError } from "./client.ts";
+import {
+  failureMessage,
+  isUnreachable,
+  MemberApiError,
+  type MemberObjectApi,
+  UnknownKindError,
+  warningsOf,
+} from "./client.ts";
 import { diffPaths, hubOwned, project, retainedPaths } from "./drift.ts";
 import { healthOf } from "./health.ts";
 import { deletePath, getPath, type PathSegment, setPath } from "./paths.ts";
@@ -41,6 +48,11 @@ export interface Outcome {
   unknownKind?: boolean;
   /** A resync could not read the object: what was known before still stands. */
   unread?: boolean;
+  /**
+   * Set when an apply was sent: the Warning headers the member answered with (fields it does not
+   * know and dropped, deprecated APIs); empty when it sent none.
+   */
+  warnings?: string[];
 }
 
 /** Marks a drift for a manifest whose object was deleted in the member (and re-created). */
@@ -80,6 +92,18 @@ function failed(ctx: OpContext, m: KubeObject, e: unknown, owned: boolean): Outc
     owned,
     ...(e instanceof UnknownKindError ? { unknownKind: true } : {}),
   };
+}
+
+/**
+ * Server-side apply refused to take fields other managers own (409, causes FieldManagerConflict):
+ * only possible without force, i.e. for an object MCP neither manages nor adopts, created by
+ * someone else between MCP's read and its apply.
+ */
+function fieldConflict(m: KubeObject, e: MemberApiError): Outcome {
+  const message =
+    `${kindLabel(m)} was created in the member by someone else while MCP created it, and MCP does ` +
+    `not take over others' fields unless told to (conflictResolution: Overwrite): ${e.message}`;
+  return { status: { ...baseStatus(m), applied: false, reason: "Conflict", message }, owned: false };
 }
 
 function conflict(m: KubeObject): Outcome {
@@ -148,16 +172,29 @@ export async function applyManifest(ctx: OpContext, m: KubeObject, o: ApplyInput
     // Reading first is needed to detect a conflict and to keep retained fields.
     if (live === undefined && (!o.owned || retained.length > 0))
       live = (await ctx.api.get(manifestId(m), o.signal)) ?? null;
-    if (
-      live &&
-      !o.owned &&
-      !isManagedByMcp(live) &&
-      m.metadata.annotations?.[CONFLICT_ANNOTATION] !== "Overwrite"
-    )
-      return isNamespace(m) ? existingNamespace(m, live) : conflict(m);
-    const after = await ctx.api.apply(appliedConfiguration(m, live ?? undefined, retained), o.signal);
-    return { status: applied(m, after), baseline: project(after, hubOwned(m, retained)), owned: true };
+    const overwrite = m.metadata.annotations?.[CONFLICT_ANNOTATION] === "Overwrite";
+    const mine = o.owned || (live ? isManagedByMcp(live) : false);
+    if (live && !mine && !overwrite) return isNamespace(m) ? existingNamespace(m, live) : conflict(m);
+    // Forcing takes every field MCP sends from whoever owned it: right for an object that is MCP's
+    // (drift is reverted) or that it adopts, not for one it only means to create.
+    const force = mine || overwrite;
+    const after = await ctx.api.apply(appliedConfiguration(m, live ?? undefined, retained), {
+      force,
+      signal: o.signal,
+    });
+    return {
+      status: applied(m, after),
+      baseline: project(after, hubOwned(m, retained)),
+      owned: true,
+      warnings: warningsOf(after),
+    };
   } catch (e) {
+    if (
+      e instanceof MemberApiError &&
+      e.code === 409 &&
+      e.causes.some((c) => c.reason === "FieldManagerConflict")
+    )
+      return fieldConflict(m, e);
     return failed(ctx, m, e, o.owned);
   }
 }

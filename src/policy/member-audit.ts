@@ -5,6 +5,7 @@
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { KubeObject } from "../apis/meta/types.ts";
 import { type RawClient, RequestError, rawClient } from "../diag/kube-client.ts";
+import type { MemberConnections } from "../kube/member-connections.ts";
 import { type AuditOptions, AuditRun, type ResourceInfo } from "./audit.ts";
 import type { PolicyReportStatus } from "./policy-types.ts";
 
@@ -21,11 +22,13 @@ interface ApiResource {
 
 export interface MemberAuditOptions extends Omit<AuditOptions, "namespaces"> {
   signal?: AbortSignal;
+  /** The member's connection pool when the caller keeps one (the hub's push members). */
+  connections?: MemberConnections;
 }
 
 /** Audits the member; a member that cannot be read gives a status with `error` set. */
 export async function auditMember(kc: KubeConfig, opts: MemberAuditOptions): Promise<PolicyReportStatus> {
-  const client = rawClient(kc, { signal: opts.signal });
+  const client = rawClient(kc, { signal: opts.signal, connections: opts.connections });
   try {
     const namespaces = new Map<string, KubeObject>();
     for await (const ns of listAll(client, "/api/v1/namespaces"))

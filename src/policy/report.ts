@@ -7,10 +7,16 @@ import { parseReportPayload } from "../apis/agent/v1/report-payload.ts";
 import { PolicyReportStatusSchema } from "../apis/mcp.platform/v1/cluster-policy.ts";
 import { API_VERSION } from "../apis/mcp.platform/v1/common.ts";
 import type { KubeObject } from "../apis/meta/types.ts";
+import { labelValue } from "../propagation/identity.ts";
 import type { PolicyReportStatus } from "./policy-types.ts";
 
 export const REPORT_NAMESPACE = "mcp-system";
-/** Every PolicyReport carries its cluster's name in this label (and in spec.cluster). */
+/**
+ * Every PolicyReport carries its cluster in this label, as the cluster's Work and DiagnosticReports
+ * do: the name itself, or for a name longer than a label value may be (63 characters; cluster
+ * names go up to 253) the name cut and suffixed with its hash (labelValue). Select by
+ * labelValue(name); spec.cluster holds the full name.
+ */
 export const CLUSTER_LABEL = "mcp.platform/cluster";
 /** Failures listed per report; the counts include the rest. */
 export const MAX_RESULTS = 1000;
@@ -21,7 +27,11 @@ export function policyReportObject(cluster: string, status: PolicyReportStatus):
   return {
     apiVersion: API_VERSION,
     kind: "PolicyReport",
-    metadata: { name: cluster, namespace: REPORT_NAMESPACE, labels: { [CLUSTER_LABEL]: cluster } },
+    metadata: {
+      name: cluster,
+      namespace: REPORT_NAMESPACE,
+      labels: { [CLUSTER_LABEL]: labelValue(cluster) },
+    },
     spec: { cluster },
     status,
   };

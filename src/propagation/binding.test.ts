@@ -28,6 +28,28 @@ describe("the desired ResourceBinding", () => {
     });
   });
 
+  it("is shortened with a stable hash when <name>-<kind> is no valid name (253 characters, RBAC names)", () => {
+    const long = { kind: "Deployment", namespace: "shop", name: `${"a".repeat(250)}bc` };
+    const loc = bindingLocation(long);
+    assert.equal(loc.name.length, 253);
+    assert.match(loc.name, /^a+-[0-9a-f]{10}$/);
+    assert.equal(bindingLocation(long).name, loc.name, "the same template, the same name");
+    const sibling = bindingLocation({ ...long, name: `${"a".repeat(250)}bd` });
+    assert.notEqual(sibling.name, loc.name, "names sharing the cut prefix still differ");
+    assert.notEqual(bindingLocation({ ...long, kind: "StatefulSet" }).name, loc.name);
+    // ClusterRoles may have ':' and upper case, which no binding name may.
+    const role = bindingLocation({ kind: "ClusterRole", name: "Team:Readers" });
+    assert.match(role.name, /^team-readers-clusterrole-[0-9a-f]{10}$/);
+    assert.notEqual(bindingLocation({ kind: "ClusterRole", name: "team:readers" }).name, role.name);
+    const b = desiredBinding({ template: { ...web, name: long.name }, clusters: [] });
+    assert.equal(b.metadata.name, loc.name);
+    assert.equal(b.metadata.labels?.["mcp.platform/template-uid"], "u-web");
+    assert.equal(
+      desiredBinding({ template: web, at: { namespace: "shop", name: "kept" }, clusters: [] }).metadata.name,
+      "kept",
+    );
+  });
+
   it("is owned by the template without blocking its deletion, and carries the policy's decision and options", () => {
     const b = desiredBinding({
       template: web,
@@ -41,6 +63,7 @@ describe("the desired ResourceBinding", () => {
     assert.deepEqual(b.metadata, {
       name: "web-deployment",
       namespace: "shop",
+      labels: { "mcp.platform/template-uid": "u-web" },
       ownerReferences: [
         {
           apiVersion: "apps/v1",

@@ -1,6 +1,8 @@
 // The ResourceBinding the scheduler wants for one template (see
 // src/apis/mcp.platform/v1/resource-binding.ts): named "<name>-<kind lower>" beside the template
-// (cluster-scoped templates: in mcp-system), owned by the template (blockOwnerDeletion false: the
+// (cluster-scoped templates: in mcp-system) — shortened with a hash when that is no valid name
+// (longer than 253 characters, or an RBAC name with ':' or upper case) — labelled with the
+// template's uid (how readers find it), owned by the template (blockOwnerDeletion false: the
 // binding never holds the template's deletion up), with the decision and the policy's delivery
 // options. A binding can come from a policy, from the templates that require the object
 // (dependencies: clusters are the union of theirs), or both.
@@ -13,7 +15,7 @@
 import { API_VERSION } from "../apis/mcp.platform/v1/common.ts";
 import type { KubeObject } from "../apis/meta/types.ts";
 import type { GracefulEviction } from "./failover.ts";
-import { WORK_NAMESPACE } from "./identity.ts";
+import { objectName, TEMPLATE_UID_LABEL, WORK_NAMESPACE } from "./identity.ts";
 import { groupOf } from "./pod-spec.ts";
 import type { TargetCluster } from "./replicas.ts";
 
@@ -41,6 +43,8 @@ export interface Requirer {
 
 export interface BindingInput {
   template: ObjectRef & { uid: string };
+  /** Where the binding lives when it exists already (default: bindingLocation of the template). */
+  at?: { namespace: string; name: string };
   policy?: { ref: ObjectRef; options: DeliveryOptions };
   /** Clusters decided for the policy (with replicas for workloads). */
   clusters: readonly TargetCluster[];
@@ -49,11 +53,16 @@ export interface BindingInput {
   requiredBy?: readonly Requirer[];
 }
 
+/** Where a new binding of this template goes. Existing bindings are found by TEMPLATE_UID_LABEL or spec.resource. */
 export function bindingLocation(t: { kind: string; namespace?: string; name: string }): {
   namespace: string;
   name: string;
 } {
-  return { namespace: t.namespace || WORK_NAMESPACE, name: `${t.name}-${t.kind.toLowerCase()}` };
+  const kind = t.kind.toLowerCase();
+  return {
+    namespace: t.namespace || WORK_NAMESPACE,
+    name: objectName(`${t.name}-${kind}`, `${t.kind}/${t.namespace ?? ""}/${t.name}`),
+  };
 }
 
 const refKey = (r: ObjectRef) => `${groupOf(r.apiVersion)}/${r.kind}/${r.namespace ?? ""}/${r.name}`;
@@ -119,13 +128,14 @@ export function templateOwnerReference(t: ObjectRef & { uid: string }) {
 }
 
 export function desiredBinding(input: BindingInput): KubeObject {
-  const loc = bindingLocation(input.template);
+  const loc = input.at ?? bindingLocation(input.template);
   return {
     apiVersion: API_VERSION,
     kind: "ResourceBinding",
     metadata: {
       name: loc.name,
       namespace: loc.namespace,
+      labels: { [TEMPLATE_UID_LABEL]: input.template.uid },
       ownerReferences: [templateOwnerReference(input.template)],
     },
     spec: desiredBindingSpec(input),

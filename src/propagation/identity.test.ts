@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { isManagedByMcp, manifestId, manifestKey, manifestRevision } from "./identity.ts";
+import {
+  isManagedByMcp,
+  labelValue,
+  manifestId,
+  manifestKey,
+  manifestRevision,
+  objectName,
+} from "./identity.ts";
 
 describe("manifest identity", () => {
   const deploy = {
@@ -32,5 +39,31 @@ describe("manifest identity", () => {
       isManagedByMcp({ ...deploy, metadata: { name: "w", labels: { "mcp.platform/managed": "true" } } }),
       true,
     );
+  });
+});
+
+describe("derived names", () => {
+  const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+  it("keeps valid names as they are and shortens the rest to valid, distinct, stable ones", () => {
+    assert.equal(objectName("web-deployment", "seed"), "web-deployment");
+    const long = `${"x".repeat(253)}-deployment`;
+    const a = objectName(long, "Deployment/shop/x");
+    assert.ok(a.length <= 253 && SUBDOMAIN.test(a), a);
+    assert.equal(objectName(long, "Deployment/shop/x"), a);
+    assert.notEqual(objectName(long, "Deployment/shop/y"), a);
+    for (const odd of ["system:Auth..Delegator", "-a.-b.", "::", `${"a.".repeat(200)}b`]) {
+      const n = objectName(odd, odd);
+      assert.ok(n.length <= 253 && SUBDOMAIN.test(n), `${odd} → ${n}`);
+    }
+  });
+
+  it("label values: 63 characters at most, hashed beyond", () => {
+    assert.equal(labelValue("sim-001"), "sim-001");
+    const long = `cluster-${"z".repeat(100)}`;
+    const v = labelValue(long);
+    assert.ok(v.length <= 63 && /^[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$/i.test(v), v);
+    assert.equal(labelValue(long), v);
+    assert.notEqual(labelValue(`${long}x`), v);
   });
 });

@@ -1,10 +1,10 @@
 // A template at the hub → the manifest a member gets (docs/propagation.md, "Work builder"):
-// server-set metadata and status stripped (the member sets its own), fields the hub's API server
-// allocated for itself dropped (a Service's clusterIP, a Job's generated selector, a Namespace's
-// name label and default finalizer), the cluster's
-// share of replicas set for Divided scheduling, and MCP's label and annotations added last, after
-// overrides, so no override can remove them. Also: how two renderings are compared (revision
-// assignment) and the Work's content hash.
+// server-set metadata and status stripped (the member sets its own), fields some other apiserver
+// or controller set for its own cluster dropped (src/propagation/prune.ts: a Service's clusterIP,
+// a Job's generated selector, a Namespace's name label, ...), the cluster's share of replicas set
+// for Divided scheduling, and MCP's label and annotations added last, after overrides, so no
+// override can remove them. Also: how two renderings are compared (revision assignment) and the
+// Work's content hash.
 import { createHash } from "node:crypto";
 import type { KubeObject } from "../apis/meta/types.ts";
 import { isObject } from "../apis/meta/types.ts";
@@ -15,10 +15,10 @@ import {
   RETAIN_ANNOTATION,
   REVISION_ANNOTATION,
 } from "./identity.ts";
+import { pruneForMember } from "./prune.ts";
 
 const LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 const MCP_ANNOTATIONS = [BINDING_ANNOTATION, REVISION_ANNOTATION, CONFLICT_ANNOTATION, RETAIN_ANNOTATION];
-const JOB_CONTROLLER_LABELS = ["controller-uid", "batch.kubernetes.io/controller-uid"];
 
 /** Kinds whose spec.replicas is the workload's size (set per cluster for Divided, even when absent). */
 const REPLICATED = new Set([
@@ -59,56 +59,12 @@ export function renderTemplate(template: KubeObject, replicas?: number): KubeObj
       ...(Object.keys(annotations).length ? { annotations } : {}),
     },
   };
-  pruneAllocated(out);
+  pruneForMember(out);
   const spec = isObject(out.spec) ? out.spec : undefined;
   // Custom resources with a whole-number spec.replicas are divided too (src/propagation/pod-spec.ts).
   if (replicas !== undefined && spec && (hasReplicas(out) || typeof spec.replicas === "number"))
     spec.replicas = replicas;
   return out;
-}
-
-/** Drops what the hub's own API server set on the template and a member must set for itself. */
-function pruneAllocated(m: KubeObject): void {
-  const spec = isObject(m.spec) ? m.spec : undefined;
-  switch (groupKind(m)) {
-    case "/Service":
-      if (spec && spec.clusterIP !== "None") {
-        delete spec.clusterIP;
-        delete spec.clusterIPs;
-      }
-      if (spec) delete spec.healthCheckNodePort;
-      return;
-    case "batch/Job": {
-      if (!spec || spec.manualSelector === true) return;
-      delete spec.selector;
-      const tmeta =
-        isObject(spec.template) && isObject(spec.template.metadata) ? spec.template.metadata : undefined;
-      const labels = tmeta && isObject(tmeta.labels) ? tmeta.labels : undefined;
-      for (const l of JOB_CONTROLLER_LABELS) if (labels) delete labels[l];
-      return;
-    }
-    case "/Namespace": {
-      // Set by every apiserver for itself: the name label and the default finalizer.
-      if (m.metadata.labels) {
-        delete m.metadata.labels["kubernetes.io/metadata.name"];
-        if (!Object.keys(m.metadata.labels).length) delete m.metadata.labels;
-      }
-      if (spec && Array.isArray(spec.finalizers) && spec.finalizers.every((f) => f === "kubernetes"))
-        delete spec.finalizers;
-      if (spec && !Object.keys(spec).length) delete m.spec;
-      return;
-    }
-    case "/ServiceAccount": {
-      // Token secrets are per cluster; a reference to the hub's would dangle.
-      const secrets = m.secrets;
-      if (Array.isArray(secrets))
-        m.secrets = secrets.filter(
-          (s) =>
-            !(isObject(s) && typeof s.name === "string" && s.name.startsWith(`${m.metadata.name}-token-`)),
-        );
-      return;
-    }
-  }
 }
 
 export interface Marks {

@@ -203,6 +203,27 @@ test("propagation: placement by label, dependencies, overrides, drift, Divided, 
   ]);
   assert.match(described, /Propagation:\n {2}Policy: {2}PropagationPolicy\/shop\/app\n/);
   assert.match(described, /sim-001\s+2\s+True\s+Healthy\s+2/);
+  // Both describes show the hub's events on the template (as Karmada records them).
+  const propagationEvents = [
+    /Normal\s+ApplyPolicySucceed\s+.*mcp-scheduler\s+Apply policy\(PropagationPolicy shop\/app\) succeed/,
+    /Normal\s+ScheduleBindingSucceed\s+.*mcp-scheduler\s+Binding has been scheduled successfully\. Result: \{sim-001:2, sim-002:2\}/,
+    /Normal\s+AggregateStatusSucceed\s+.*mcp-status-controller\s+Aggregated status: applied in all 2 clusters/,
+  ];
+  await eventually(
+    async () => {
+      const text = await mcpctlOk(fleet.hub().kubeconfigPath, [
+        "describe",
+        "deployment",
+        "web",
+        "-n",
+        "shop",
+      ]);
+      for (const e of propagationEvents) assert.match(text, e);
+      const fromKubectl = await kubectlOk(["describe", "deployment", "web", "-n", "shop"], hubKc);
+      for (const e of propagationEvents) assert.match(fromKubectl, e);
+    },
+    { timeoutMs: 10_000, intervalMs: 500, what: "propagation events in mcpctl and kubectl describe" },
+  );
 
   // 2. An OverridePolicy changes the image in sim-001 only.
   await kubectlOk(["apply", "-f", "-"], { ...hubKc, input: OVERRIDE });
@@ -271,6 +292,15 @@ test("propagation: placement by label, dependencies, overrides, drift, Divided, 
       assert.equal(s001?.reason, "Conflict");
     },
     { timeoutMs: 20_000, intervalMs: 200, what: "the conflict reported" },
+  );
+  // The conflict is an event on the template, naming the cluster and the member's error.
+  await eventually(
+    async () =>
+      assert.match(
+        await kubectlOk(["describe", "configmap", "legacy", "-n", "shop"], hubKc),
+        /Warning\s+SyncFailed\s+.*mcp-status-controller\s+cluster sim-001: Conflict: \S.*/,
+      ),
+    { timeoutMs: 10_000, intervalMs: 200, what: "the SyncFailed event on the template" },
   );
   const legacy = (await get("sim-001", "configmap legacy"))!;
   assert.equal(legacy.data?.owner, "member");

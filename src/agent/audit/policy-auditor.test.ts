@@ -90,3 +90,30 @@ test("a malformed set is ignored", () => {
   assert.equal(called, false);
   assert.equal(auditor.revision, "");
 });
+
+test("empty sets are taken at once; one with policies waits for the compiler, later sets behind it", async (t) => {
+  const audited: string[][] = [];
+  const auditor = new PolicyAuditor({
+    clusterName: "x",
+    log: pino({ level: "silent" }),
+    audit: async (policies) => {
+      audited.push(policies.map((p) => p.name));
+      return {};
+    },
+  });
+  const l = link(60_000);
+  t.after(l.end);
+  const empty = command([]);
+  assert.equal(auditor.handle(empty, l.link), undefined, "no compiler needed");
+  assert.equal(auditor.revision, empty.id);
+  const first = auditor.handle(command(["a"]), l.link);
+  const second = auditor.handle(command([]), l.link);
+  const third = auditor.handle(command(["a", "b"]), l.link);
+  assert.ok(first instanceof Promise && second instanceof Promise && third instanceof Promise);
+  await third;
+  assert.equal(auditor.revision, command(["a", "b"]).id, "the last set is in force");
+  await eventually(() => assert.deepEqual(audited.at(-1), ["a", "b"]));
+  // Once loaded, sets are taken at once again.
+  assert.equal(auditor.handle(command(["b"]), l.link), undefined);
+  assert.equal(auditor.revision, command(["b"]).id);
+});

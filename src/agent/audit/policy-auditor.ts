@@ -2,11 +2,13 @@
 // this cluster audits; the auditor compiles them (once per generation), audits the member at
 // once and then every `everyIntervals` sync intervals, and sends each result to the hub as a
 // Report{PolicyReport}. A new set while an audit runs starts another right after it (never two
-// at once); the stream ending stops the schedule until the next stream's command.
+// at once); the stream ending stops the schedule until the next stream's command. The CEL
+// compiler is loaded with the first set that has a policy: most of an agent's life may pass
+// without one, and the hub sends a set (often empty) on every connect.
 import type { Logger } from "pino";
 import type { Command } from "../../apis/agent/v1/protocol.ts";
-import { type CompiledPolicy, PolicyCompiler } from "../../policy/compile.ts";
-import { parsePolicySet, policyObject } from "../../policy/policy-set.ts";
+import type { CompiledPolicy, PolicyCompiler } from "../../policy/compile.ts";
+import { type PolicySet, parsePolicySet, policyObject } from "../../policy/policy-set.ts";
 import type { PolicyReportStatus } from "../../policy/policy-types.ts";
 import { policyReportObject } from "../../policy/report.ts";
 import type { SessionLink } from "../session.ts";
@@ -35,7 +37,9 @@ interface Current {
 
 export class PolicyAuditor {
   private readonly opts: PolicyAuditorOptions;
-  private readonly compiler = new PolicyCompiler();
+  private compiler: PolicyCompiler | undefined;
+  /** While the compiler loads, later sets wait behind the first, in arrival order. */
+  private loading: Promise<void> | undefined;
   private current: Current | undefined;
   private running = false;
   private again = false;
@@ -46,23 +50,34 @@ export class PolicyAuditor {
     this.opts = opts;
   }
 
-  /** The CommandHandler for "policies". */
-  readonly handle = (command: Command, link: SessionLink): void => {
+  /** The CommandHandler for "policies"; a returned promise resolves once the set is in force. */
+  readonly handle = (command: Command, link: SessionLink): void | Promise<void> => {
     const set = parsePolicySet(command.params_json);
     if (set instanceof Error) {
       this.opts.log.warn({ err: set.message }, "ignoring a malformed policy set from the hub");
       return;
     }
-    const policies: CompiledPolicy[] = [];
-    for (const source of set.policies) {
-      const r = this.compiler.compile(policyObject(source));
-      if (r.policy) policies.push(r.policy);
-      else
-        this.opts.log.warn(
-          { policy: source.name, causes: r.causes },
-          "a policy from the hub does not compile here",
-        );
-    }
+    if (!this.loading && (this.compiler || set.policies.length === 0)) return this.take(set, link);
+    const next = (this.loading ?? Promise.resolve())
+      .then(async () => {
+        if (set.policies.length > 0 && !this.compiler) {
+          const { PolicyCompiler } = await import("../../policy/compile.ts");
+          this.compiler ??= new PolicyCompiler();
+        }
+        this.take(set, link);
+      })
+      .catch((e: unknown) =>
+        this.opts.log.warn({ err: (e as Error).message }, "cannot load the policy compiler; set ignored"),
+      );
+    this.loading = next;
+    void next.finally(() => {
+      if (this.loading === next) this.loading = undefined;
+    });
+    return next;
+  };
+
+  private take(set: PolicySet, link: SessionLink): void {
+    const policies = this.compiler ? this.compile(set, this.compiler) : [];
     this.opts.log.info({ revision: set.revision, policies: policies.length }, "policy set received");
     this.current = { revision: set.revision, policies, labels: set.clusterLabels, link };
     if (!this.watched.has(link)) {
@@ -70,7 +85,21 @@ export class PolicyAuditor {
       link.signal.addEventListener("abort", () => this.ended(link), { once: true });
     }
     this.request();
-  };
+  }
+
+  private compile(set: PolicySet, compiler: PolicyCompiler): CompiledPolicy[] {
+    const policies: CompiledPolicy[] = [];
+    for (const source of set.policies) {
+      const r = compiler.compile(policyObject(source));
+      if (r.policy) policies.push(r.policy);
+      else
+        this.opts.log.warn(
+          { policy: source.name, causes: r.causes },
+          "a policy from the hub does not compile here",
+        );
+    }
+    return policies;
+  }
 
   /** The revision of the set in force ("" before the first). */
   get revision(): string {

@@ -8,7 +8,7 @@
 // ClusterUnreachableError, which callers turn into a condition. Anything narrower — a 403 on one
 // resource, a missing add-on — leaves that field "unknown" (or absent, for numbers) with a note
 // saying why, and the rest of the status stands.
-import type { KubeConfig, V1ConfigMap, VersionInfo } from "@kubernetes/client-node";
+import type { KubeConfig } from "@kubernetes/client-node";
 import type { MemberConnections } from "../../kube/member-connections.ts";
 import {
   type CniFound,
@@ -22,14 +22,16 @@ import {
 } from "./components.ts";
 import { createLimiter } from "./limit.ts";
 import {
+  type ConfigMapJson,
   classifyFailure,
   describeFailure,
   type FailureKind,
   type MemberApi,
   memberApi,
   type RequestFailure,
+  type VersionJson,
 } from "./member-api.ts";
-import { CLUSTER_WIDE_MTU, type NodeLike, summarizeNodes } from "./nodes.ts";
+import { CLUSTER_WIDE_MTU, type NodeLike, slimNode, summarizeNodes } from "./nodes.ts";
 
 /** Written in string fields the collector could not determine. */
 export const UNKNOWN = "unknown";
@@ -102,14 +104,14 @@ export async function collectClusterStatus(
 
 /** What the requests returned; undefined where a request failed (and was noted). */
 interface Fetched {
-  version?: VersionInfo;
+  version?: VersionJson;
   nodes?: NodeLike[];
   etcdPods?: PodLike[];
   daemonSets?: WorkloadLike[];
-  proxyConfig?: V1ConfigMap;
+  proxyConfig?: ConfigMapJson;
   dns?: WorkloadLike[];
   cni?: CniFound;
-  cniConfig?: V1ConfigMap;
+  cniConfig?: ConfigMapJson;
 }
 
 type Attempt = <T>(what: string, fn: () => Promise<T>) => Promise<T | undefined>;
@@ -202,13 +204,14 @@ function assemble(f: Fetched, notes: string[]): ObservedClusterStatus {
   return out;
 }
 
+/** Every Node, reduced page by page to what the summary reads: a big cluster's list is never held whole. */
 async function listNodes(api: MemberApi, pageSize: number): Promise<NodeLike[]> {
   const all: NodeLike[] = [];
   let cont: string | undefined;
   do {
     const page = await api.core.listNode({ limit: pageSize, _continue: cont });
-    all.push(...(page.items as NodeLike[]));
-    cont = page.metadata?._continue || undefined;
+    for (const n of page.items as NodeLike[]) all.push(slimNode(n));
+    cont = page.metadata?.continue || undefined;
   } while (cont);
   return all;
 }

@@ -1,31 +1,62 @@
-// The typed clients (@kubernetes/client-node 2.x) a status collection uses against one member
-// kube-apiserver, and how their failures read. Requests share one connection pool
-// (src/kube/member-connections.ts): the caller's, kept across collections, or one of their own
-// that close() releases at once instead of leaving its sockets to idle out. Each request gets a
-// deadline.
+// Plain-JSON reads a status collection makes against one member kube-apiserver, through
+// @kubernetes/client-node's request chain: kubeconfig authentication (certificates, tokens, exec
+// plugins) and its fetch. Not its typed API classes: those map every response through the
+// generated models (a 100-node list becomes thousands of class instances, Dates included), and
+// loading them costs the agent about 30 MiB (src/kube/client-node-slim.ts); the collection reads
+// a handful of fields of the JSON the apiserver sent. The methods keep the typed clients' names
+// and parameters. Requests share one connection pool (src/kube/member-connections.ts): the
+// caller's, kept across collections, or one of their own that close() releases at once instead
+// of leaving its sockets to idle out. Each request gets a deadline.
 //
 // Errors are sorted into what callers act on: the apiserver cannot be reached or its certificate
 // not verified (the cluster is unreachable), the credential is rejected, or one request was
 // refused (403/404: that field is unknown, the rest of the status still counts).
+import type { KubeConfig } from "@kubernetes/client-node";
 import {
   ApiException,
-  AppsV1Api,
-  CoreV1Api,
-  createConfiguration,
-  type KubeConfig,
-  type RequestContext,
-  type SecurityAuthentication,
-  ServerConfiguration,
-  VersionApi,
-} from "@kubernetes/client-node";
+  HttpMethod,
+  IsomorphicFetchHttpLibrary,
+  RequestContext,
+} from "../../kube/client-node-gen.ts";
 import { MemberConnections } from "../../kube/member-connections.ts";
+
+/** A list as the apiserver serves it; items are read by the caller's own narrow types. */
+export interface JsonList {
+  metadata?: { continue?: string; resourceVersion?: string };
+  items: unknown[];
+}
+
+/** /version. */
+export interface VersionJson {
+  gitVersion: string;
+  major?: string;
+  minor?: string;
+  platform?: string;
+}
+
+export interface ConfigMapJson {
+  metadata?: { name?: string; namespace?: string };
+  data?: Record<string, string>;
+}
+
+interface Selector {
+  labelSelector?: string;
+}
 
 export interface MemberApi {
   /** The apiserver URL (for messages). */
   server: string;
-  core: CoreV1Api;
-  apps: AppsV1Api;
-  version: VersionApi;
+  core: {
+    listNode(p: { limit?: number; _continue?: string }): Promise<JsonList>;
+    listNamespacedPod(p: { namespace: string } & Selector): Promise<JsonList>;
+    readNamespacedConfigMap(p: { name: string; namespace: string }): Promise<ConfigMapJson>;
+  };
+  apps: {
+    listNamespacedDeployment(p: { namespace: string } & Selector): Promise<JsonList>;
+    listDaemonSetForAllNamespaces(p: Selector): Promise<JsonList>;
+    listNamespacedDaemonSet(p: { namespace: string } & Selector): Promise<JsonList>;
+  };
+  version: { getCode(): Promise<VersionJson> };
   /** Closes the shared connections. */
   close(): Promise<void>;
 }
@@ -43,25 +74,45 @@ export function memberApi(kc: KubeConfig, opts: MemberApiOptions): MemberApi {
   const cluster = kc.getCurrentCluster();
   if (!cluster?.server) throw new Error("the kubeconfig has no current cluster with a server URL");
   const connections = opts.connections ?? new MemberConnections(kc);
-  const auth: SecurityAuthentication = {
-    getName: () => "kubeconfig with a shared connection pool",
-    async applySecurityAuthentication(ctx: RequestContext) {
-      await kc.applySecurityAuthentication(ctx);
-      await connections.use(ctx);
-      const deadline = AbortSignal.timeout(opts.timeoutMs);
-      ctx.setSignal(opts.signal ? AbortSignal.any([opts.signal, deadline]) : deadline);
-    },
-  };
   const server = cluster.server.replace(/\/+$/, "");
-  const config = createConfiguration({
-    baseServer: new ServerConfiguration(server, {}),
-    authMethods: { default: auth },
-  });
+  const http = new IsomorphicFetchHttpLibrary();
+  const get = async <T>(
+    path: string,
+    query: Record<string, string | number | undefined> = {},
+  ): Promise<T> => {
+    const url = new URL(server + path);
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
+    const ctx = new RequestContext(url.toString(), HttpMethod.GET);
+    ctx.setHeaderParam("Accept", "application/json");
+    await kc.applySecurityAuthentication(ctx);
+    await connections.use(ctx);
+    const deadline = AbortSignal.timeout(opts.timeoutMs);
+    ctx.setSignal(opts.signal ? AbortSignal.any([opts.signal, deadline]) : deadline);
+    const res = await http.send(ctx).toPromise();
+    const text = await res.body.text();
+    // The same error the typed clients throw, so callers classify failures as before.
+    if (res.httpStatusCode < 200 || res.httpStatusCode > 299)
+      throw new ApiException(res.httpStatusCode, `HTTP ${res.httpStatusCode}`, text, res.headers);
+    return JSON.parse(text) as T;
+  };
+  const ns = (namespace: string) => `/namespaces/${encodeURIComponent(namespace)}`;
   return {
     server,
-    core: new CoreV1Api(config),
-    apps: new AppsV1Api(config),
-    version: new VersionApi(config),
+    core: {
+      listNode: (p) => get("/api/v1/nodes", { limit: p.limit, continue: p._continue }),
+      listNamespacedPod: (p) => get(`/api/v1${ns(p.namespace)}/pods`, { labelSelector: p.labelSelector }),
+      readNamespacedConfigMap: (p) =>
+        get(`/api/v1${ns(p.namespace)}/configmaps/${encodeURIComponent(p.name)}`),
+    },
+    apps: {
+      listNamespacedDeployment: (p) =>
+        get(`/apis/apps/v1${ns(p.namespace)}/deployments`, { labelSelector: p.labelSelector }),
+      listDaemonSetForAllNamespaces: (p) =>
+        get("/apis/apps/v1/daemonsets", { labelSelector: p.labelSelector }),
+      listNamespacedDaemonSet: (p) =>
+        get(`/apis/apps/v1${ns(p.namespace)}/daemonsets`, { labelSelector: p.labelSelector }),
+    },
+    version: { getCode: () => get("/version") },
     async close() {
       if (!opts.connections) await connections.close();
     },

@@ -32,6 +32,33 @@ export interface NodeSummary {
   nodeMtu: Record<string, number>;
 }
 
+/**
+ * The part of a Node that summarizeNodes reads: its name, MTU annotation, Ready condition and
+ * the summed resources. A served Node carries far more (images, addresses, daemon endpoints,
+ * managedFields): kept whole, a 100-node list would stay in memory through the collection.
+ */
+export function slimNode(node: NodeLike): NodeLike {
+  const pick = (r: Record<string, string> | undefined) => {
+    if (!r) return undefined;
+    const out: Record<string, string> = {};
+    for (const k of SUMMED_RESOURCES) if (r[k] !== undefined) out[k] = r[k];
+    return out;
+  };
+  const mtu = node.metadata?.annotations?.[NODE_MTU_ANNOTATION];
+  const ready = node.status?.conditions?.find((c) => c.type === "Ready");
+  return {
+    metadata: {
+      ...(node.metadata?.name !== undefined ? { name: node.metadata.name } : {}),
+      ...(mtu !== undefined ? { annotations: { [NODE_MTU_ANNOTATION]: mtu } } : {}),
+    },
+    status: {
+      capacity: pick(node.status?.capacity),
+      allocatable: pick(node.status?.allocatable),
+      conditions: ready ? [{ type: ready.type, status: ready.status }] : [],
+    },
+  };
+}
+
 export function isNodeReady(node: NodeLike): boolean {
   return (node.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True");
 }

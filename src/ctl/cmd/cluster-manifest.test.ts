@@ -75,8 +75,18 @@ test("the Deployment runs mcp-agent in-cluster with the Secret's token and CA", 
   assert.deepEqual(secret.stringData, { "bootstrap-token": "mcp_token", "ca.crt": CA });
   const pod = objects.find((o) => o.kind === "Deployment").spec.template.spec;
   assert.equal(pod.serviceAccountName, "mcp-agent");
+  // In-cluster configuration needs the token mounted even where ServiceAccounts default to not.
+  assert.equal(pod.automountServiceAccountToken, true);
+  assert.deepEqual(pod.nodeSelector, { "kubernetes.io/os": "linux" });
+  assert.equal(pod.securityContext.runAsNonRoot, true);
   const [c] = pod.containers;
   assert.equal(c.image, "registry.local/mcp-agent:1");
+  assert.deepEqual(c.securityContext, {
+    allowPrivilegeEscalation: false,
+    readOnlyRootFilesystem: true,
+    capabilities: { drop: ["ALL"] },
+  });
+  assert.ok(c.resources.requests.memory && c.resources.limits.memory, "memory is requested and bounded");
   assert.deepEqual(c.command, ["mcp-agent"]);
   assert.ok(c.args.includes("--hub-ca=/etc/mcp/ca.crt"));
   assert.ok(c.args.includes("--labels=env=lab,region=eu"));
@@ -88,9 +98,11 @@ test("the Deployment runs mcp-agent in-cluster with the Secret's token and CA", 
     name: secret.metadata.name,
     key: "bootstrap-token",
   });
-  // Every variable and flag used is one the agent declares.
-  const envs = new Set(agentFlags.map((f) => f.env).filter(Boolean));
+  // Every variable and flag used is one the agent declares (or Node reads: its compile cache,
+  // which must be on the writable state volume, the root filesystem being read-only).
+  const envs = new Set([...agentFlags.map((f) => f.env).filter(Boolean), "NODE_COMPILE_CACHE"]);
   for (const name of Object.keys(env)) assert.ok(envs.has(name), `mcp-agent reads ${name}`);
+  assert.match(env.NODE_COMPILE_CACHE.value, /^\/var\/lib\/mcp-agent\//);
   const flags = new Set(agentFlags.map((f) => `--${f.name}`));
   for (const a of c.args) assert.ok(flags.has(a.split("=")[0]), `mcp-agent has ${a}`);
   const mounts = Object.fromEntries(

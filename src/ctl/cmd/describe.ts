@@ -11,7 +11,7 @@ import {
   selectorQuery,
 } from "../command.ts";
 import { describeObject, type EventLike } from "../describe-format.ts";
-import { bindingLocation, propagationSection } from "../describe-propagation.ts";
+import { bindingQuery, propagationSection } from "../describe-propagation.ts";
 import { ApiError, errorText, isNotFound } from "../errors.ts";
 import type { Invocation } from "../invocation.ts";
 import { noResourcesMessage } from "../output.ts";
@@ -78,14 +78,15 @@ async function runDescribe(inv: Invocation, args: string[]): Promise<number> {
 
 /** The template's Propagation section, from its ResourceBinding (none when it is not propagated). */
 async function propagationOf(client: HubClient, obj: KubeObject): Promise<string> {
-  const at = bindingLocation(obj);
-  if (!at) return "";
+  const q = bindingQuery(obj);
+  if (!q) return "";
   try {
-    return propagationSection(
-      await client.get<KubeObject>(
-        `/apis/mcp.platform/v1/namespaces/${encodeURIComponent(at.namespace)}/resourcebindings/${encodeURIComponent(at.name)}`,
-      ),
+    const { items } = await listObjects(
+      client,
+      `/apis/mcp.platform/v1/namespaces/${encodeURIComponent(q.namespace)}/resourcebindings`,
+      { labelSelector: q.labelSelector },
     );
+    return propagationSection(items[0]);
   } catch (e) {
     // Not propagated, or bindings are not readable to this user: describe shows the rest.
     if (isNotFound(e) || (e instanceof ApiError && e.code === 403)) return "";

@@ -5,6 +5,8 @@ import type { KubeConfig } from "@kubernetes/client-node";
 import { parseReportPayload } from "../../apis/agent/v1/report-payload.ts";
 import { API_VERSION } from "../../apis/mcp.platform/v1/common.ts";
 import { isObject, type KubeObject } from "../../apis/meta/types.ts";
+import type { MemberConnections } from "../../kube/member-connections.ts";
+import { labelValue } from "../../propagation/identity.ts";
 import { allChecks } from "../checks/index.ts";
 import { objectName, runChecks } from "../scan.ts";
 import { takeSnapshot } from "../snapshot.ts";
@@ -61,11 +63,15 @@ export function selectChecks(names: string[] | undefined): Check[] {
 export async function diagnose(
   kc: KubeConfig,
   params: DiagnoseParams,
-  opts: { signal?: AbortSignal; timeoutMs?: number } = {},
+  opts: { signal?: AbortSignal; timeoutMs?: number; connections?: MemberConnections } = {},
 ): Promise<ReportStatus> {
   const now = new Date();
   try {
-    const snapshot = await takeSnapshot(kc, { signal: opts.signal, timeoutMs: opts.timeoutMs });
+    const snapshot = await takeSnapshot(kc, {
+      signal: opts.signal,
+      timeoutMs: opts.timeoutMs,
+      connections: opts.connections,
+    });
     const r = runChecks(snapshot, selectChecks(params.checks), {
       targetVersion: params.targetVersion,
       now,
@@ -108,11 +114,12 @@ export function reportObject(
 }
 
 /**
- * The scan and cluster labels. Scan ids are label-sized (the scan handler sees to it); a cluster
- * name longer than a label value may be (63) goes without its label, spec.cluster still names it.
+ * The scan and cluster labels. Scan ids are label-sized (the scan handler sees to it); the cluster
+ * label is labelValue(name), as on the cluster's Work and PolicyReport (a name over 63 characters
+ * cut with its hash); spec.cluster holds the full name.
  */
 export function reportLabels(cluster: string, scanId: string): Record<string, string> {
-  return { [SCAN_LABEL]: scanId, ...(cluster.length <= 63 ? { [CLUSTER_LABEL]: cluster } : {}) };
+  return { [SCAN_LABEL]: scanId, [CLUSTER_LABEL]: labelValue(cluster) };
 }
 
 const SEVERITIES = new Set(["info", "warning", "error"]);

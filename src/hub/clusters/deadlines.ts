@@ -3,6 +3,7 @@
 // a key is O(log n) and leaves its old entry behind to be skipped when it surfaces, so a
 // heartbeat costs no timer churn; the heap is rebuilt when stale entries pile up. A thousand
 // clusters at a 10 s interval are a hundred cheap pushes a second and one live timer.
+import { MinHeap } from "../../util/min-heap.ts";
 
 interface Entry {
   at: number;
@@ -11,7 +12,7 @@ interface Entry {
 }
 
 export class DeadlineQueue {
-  private heap: Entry[] = [];
+  private readonly heap = new MinHeap<Entry>((e) => e.at);
   private readonly live = new Map<string, { at: number; seq: number }>();
   private seq = 0;
   private timer?: NodeJS.Timeout;
@@ -40,8 +41,8 @@ export class DeadlineQueue {
     if (this.stopped) return;
     const seq = ++this.seq;
     this.live.set(key, { at, seq });
-    this.push({ at, key, seq });
-    if (this.heap.length > 2 * this.live.size + 64) this.rebuild();
+    this.heap.push({ at, key, seq });
+    if (this.heap.size > 2 * this.live.size + 64) this.heap.retain((e) => !this.isStale(e));
     if (at < this.armedAt) this.arm();
   }
 
@@ -52,7 +53,7 @@ export class DeadlineQueue {
   stop(): void {
     this.stopped = true;
     clearTimeout(this.timer);
-    this.heap = [];
+    this.heap.clear();
     this.live.clear();
   }
 
@@ -61,7 +62,7 @@ export class DeadlineQueue {
     this.timer = undefined;
     this.armedAt = Number.POSITIVE_INFINITY;
     this.dropStale();
-    const top = this.heap[0];
+    const top = this.heap.peek();
     if (!top || this.stopped) return;
     this.armedAt = top.at;
     // setTimeout's longest delay is about 24.8 days; further deadlines are re-armed on the way.
@@ -74,8 +75,8 @@ export class DeadlineQueue {
     this.armedAt = Number.POSITIVE_INFINITY;
     const now = this.now();
     const dueKeys: string[] = [];
-    for (this.dropStale(); this.heap.length > 0 && this.heap[0].at <= now; this.dropStale()) {
-      const e = this.pop()!;
+    for (this.dropStale(); (this.heap.peek()?.at ?? Number.POSITIVE_INFINITY) <= now; this.dropStale()) {
+      const e = this.heap.pop()!;
       this.live.delete(e.key);
       dueKeys.push(e.key);
     }
@@ -88,48 +89,6 @@ export class DeadlineQueue {
   }
 
   private dropStale(): void {
-    while (this.heap.length > 0 && this.isStale(this.heap[0])) this.pop();
-  }
-
-  private rebuild(): void {
-    this.heap = this.heap.filter((e) => !this.isStale(e));
-    for (let i = (this.heap.length >> 1) - 1; i >= 0; i--) this.down(i);
-  }
-
-  private push(e: Entry): void {
-    const h = this.heap;
-    h.push(e);
-    let i = h.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (h[parent].at <= h[i].at) break;
-      [h[parent], h[i]] = [h[i], h[parent]];
-      i = parent;
-    }
-  }
-
-  private pop(): Entry | undefined {
-    const h = this.heap;
-    const top = h[0];
-    const last = h.pop();
-    if (h.length > 0 && last) {
-      h[0] = last;
-      this.down(0);
-    }
-    return top;
-  }
-
-  private down(i: number): void {
-    const h = this.heap;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < h.length && h[l].at < h[m].at) m = l;
-      if (r < h.length && h[r].at < h[m].at) m = r;
-      if (m === i) return;
-      [h[m], h[i]] = [h[i], h[m]];
-      i = m;
-    }
+    for (let top = this.heap.peek(); top && this.isStale(top); top = this.heap.peek()) this.heap.pop();
   }
 }

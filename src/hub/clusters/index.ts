@@ -13,15 +13,17 @@ import type { Store } from "../../storage/store.ts";
 import { readyStatus } from "./cluster-object.ts";
 import type { CredentialStore } from "./credentials.ts";
 import { HealthController } from "./health.ts";
+import type { MemberLinks } from "./member.ts";
 import { clusterMetrics, readyValue } from "./metrics.ts";
 import { PushPoller, type PushPollerOptions } from "./push.ts";
 import { clusterRef, recordHeartbeat } from "./status.ts";
 import { UnjoinCleanup, type UnjoinListener } from "./unjoin.ts";
 
 export type { ObservedClusterStatus } from "../../agent/status/collect.ts";
+export { recordEvent } from "../events/record.ts";
 export { CredentialStore, loadEncryptionKey, type MemberCredential } from "./credentials.ts";
-export { recordEvent } from "./events.ts";
 export { type ClusterJoinDeps, clusterJoinHandler } from "./join.ts";
+export { type MemberLink, MemberLinks } from "./member.ts";
 export { ObservedStatusError, observedFromJson } from "./observed.ts";
 export { recordHeartbeat, recordUnreachable, setClusterConditions } from "./status.ts";
 export { clusterUserName, type UnjoinListener } from "./unjoin.ts";
@@ -34,6 +36,8 @@ export interface ClusterControllersOptions {
   log: Logger;
   /** The hub's metrics registry. */
   metrics: Registry;
+  /** The hub's links to push members, shared with propagation and audits. Default: the poller's own. */
+  links?: MemberLinks;
   /** Heartbeats a pull cluster may miss before it is Ready=Unknown. Default 3. */
   missedHeartbeats?: number;
   /** Push polls at once. Default 16. */
@@ -66,6 +70,7 @@ export function startClusterControllers(opts: ClusterControllersOptions): Cluste
     credentials: opts.credentials,
     log: opts.log.child({ controller: "cluster-push" }),
     metrics,
+    links: opts.links,
     concurrency: opts.pushConcurrency,
     timeoutMs: opts.pushTimeoutMs,
     collect: opts.collect,

@@ -20,8 +20,8 @@ import { encode } from "../../apiserver/registry/object-store.ts";
 import type { SubresourceHandler } from "../../apiserver/server.ts";
 import { parseFieldValidation, validateObject } from "../../apiserver/validation/object.ts";
 import { StoreError } from "../../storage/store.ts";
+import { recordEvent } from "../events/record.ts";
 import type { CredentialStore, MemberCredential } from "./credentials.ts";
-import { recordEvent } from "./events.ts";
 import { memberKubeConfig } from "./member.ts";
 
 export interface ClusterJoinDeps {

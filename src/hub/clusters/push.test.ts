@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
+import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { test } from "node:test";
-import type { ObservedClusterStatus } from "../../agent/status/collect.ts";
+import {
+  type CollectOptions,
+  collectClusterStatus,
+  type ObservedClusterStatus,
+} from "../../agent/status/collect.ts";
 import type { KubeObject } from "../../apis/meta/types.ts";
+import type { MemberConnections } from "../../kube/member-connections.ts";
 import { readyStatus } from "./cluster-object.ts";
 import type { Condition } from "./conditions.ts";
 import { startClusterControllers } from "./index.ts";
@@ -127,4 +133,151 @@ test("polls run with bounded concurrency across clusters", async (t) => {
     () => hub.client.list("mcp.platform/v1", "Cluster"),
     (cs) => cs.every((c) => readyStatus(c) === "True"),
   );
+});
+
+/** Counts the TLS connections undici opens while the test runs. */
+function countConnections(t: { after(fn: () => void): void }): { readonly count: number } {
+  const counter = { count: 0 };
+  const onConnect = () => counter.count++;
+  subscribe("undici:client:connected", onConnect);
+  t.after(() => unsubscribe("undici:client:connected", onConnect));
+  return counter;
+}
+
+/** Records which pools polls were given, and which of them were closed. */
+function poolSpy() {
+  const seen: MemberConnections[] = [];
+  const closed = new Set<MemberConnections>();
+  const note = (c: MemberConnections | undefined) => {
+    if (!c || seen.includes(c)) return;
+    seen.push(c);
+    const close = c.close.bind(c);
+    c.close = () => {
+      closed.add(c);
+      return close();
+    };
+  };
+  return { seen, closed, note };
+}
+
+const okPolls = async (hub: { metrics: { metrics(): Promise<string> } }) =>
+  Number(/mcp_cluster_push_polls_total\{result="ok"\} (\d+)/.exec(await hub.metrics.metrics())?.[1] ?? 0);
+
+test("polls of a push cluster reuse one connection pool; unjoining closes it", async (t) => {
+  const member = await startHttpsMember(SECRET);
+  const hub = await startTestHub();
+  const pools = poolSpy();
+  const controllers = startClusterControllers({
+    store: hub.store,
+    client: hub.client,
+    credentials: hub.credentials,
+    log: hub.log,
+    metrics: hub.metrics,
+    pushTimeoutMs: 2000,
+    collect(kc, opts: CollectOptions) {
+      pools.note(opts.connections);
+      return collectClusterStatus(kc, opts);
+    },
+  });
+  t.after(async () => {
+    await controllers.stop();
+    await hub.close();
+    await member.close();
+  });
+  await controllers.synced;
+  const res = await hub.req("POST", "/apis/mcp.platform/v1/clusterjoins", {
+    apiVersion: "mcp.platform/v1",
+    kind: "ClusterJoin",
+    metadata: { name: "m1" },
+    spec: { apiEndpoint: member.url, caData: member.caData, token: SECRET, syncInterval: "100ms" },
+  });
+  assert.equal(res.status, 201, await res.text());
+  const opened = countConnections(t);
+  await eventually(
+    () => okPolls(hub),
+    (n) => n >= 3,
+  );
+  const warm = opened.count;
+  const polled = await okPolls(hub);
+  await eventually(
+    () => okPolls(hub),
+    (n) => n >= polled + 5,
+  );
+  assert.equal(opened.count, warm, "later polls open no connection (and do no TLS handshake)");
+  assert.equal(pools.seen.length, 1, "every poll went through the same pool");
+
+  await hub.client.delete(clusterRef("m1"));
+  await eventually(
+    async () => pools.closed.size,
+    (n) => n === 1,
+  );
+});
+
+test("a changed credential or CA gets a new pool (the old one closed); stopping closes the last", async (t) => {
+  const hub = await startTestHub();
+  const pools = poolSpy();
+  const tokens: string[] = [];
+  const controllers = startClusterControllers({
+    store: hub.store,
+    client: hub.client,
+    credentials: hub.credentials,
+    log: hub.log,
+    metrics: hub.metrics,
+    async collect(kc, opts): Promise<ObservedClusterStatus> {
+      pools.note(opts.connections);
+      tokens.push(kc.getCurrentUser()?.token ?? "");
+      return {
+        kubernetesVersion: "v1.30.0",
+        components: {},
+        notes: [],
+        observedAt: new Date().toISOString(),
+      };
+    },
+  });
+  let stopped = false;
+  t.after(async () => {
+    if (!stopped) await controllers.stop();
+    await hub.close();
+  });
+  await controllers.synced;
+  const c = await hub.client.create({
+    apiVersion: "mcp.platform/v1",
+    kind: "Cluster",
+    metadata: { name: "p1" },
+    spec: { mode: "Push", apiEndpoint: "https://10.0.0.1:6443", syncInterval: "50ms" },
+  });
+  await hub.credentials.put("p1", c.metadata.uid!, { token: "one" });
+  await eventually(
+    async () => tokens.length,
+    (n) => n >= 3,
+  );
+  assert.equal(pools.seen.length, 1);
+
+  await hub.credentials.put("p1", c.metadata.uid!, { token: "two" });
+  await eventually(
+    async () => tokens.at(-1),
+    (tok) => tok === "two",
+  );
+  assert.equal(pools.seen.length, 2, "a new credential, a new pool");
+  assert.ok(pools.closed.has(pools.seen[0]), "the pool of the old credential is closed");
+
+  await hub.client.mutate(clusterRef("p1"), (x) => ({
+    ...x,
+    spec: { ...(x.spec as object), caData: Buffer.from("another CA").toString("base64") },
+  }));
+  await eventually(
+    async () => pools.seen.length,
+    (n) => n === 3,
+  );
+  assert.ok(pools.closed.has(pools.seen[1]), "the pool of the old CA is closed");
+  const polls = tokens.length;
+  await eventually(
+    async () => tokens.length,
+    (n) => n >= polls + 2,
+  );
+  assert.equal(pools.seen.length, 3, "and kept afterwards");
+
+  await controllers.stop();
+  stopped = true;
+  assert.ok(pools.closed.has(pools.seen[2]), "stopping the poller closes its pools");
 });

@@ -8,6 +8,13 @@
 // run at once, so a slow or dead member never delays the others beyond its own timeout. After a
 // hub restart, clusters whose last heartbeat is recent wait for their turn; the rest are polled
 // soon, spread over a few seconds.
+//
+// Each cluster keeps one connection pool across polls (member.ts, MemberLinks — the hub's, shared
+// with the push syncer, audits and scans): a poll reuses the connections of the last one instead
+// of building a KubeConfig and a pool (and doing a TLS handshake) every syncInterval. A failed poll
+// closes the pool's connections, so the next request connects afresh (the member may have moved or
+// restarted); a changed endpoint, CA or credential builds a new pool; removing the cluster (unjoin,
+// no longer Push) closes it, and so does stopping the poller when the links are its own.
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { Logger } from "pino";
 import {
@@ -22,7 +29,7 @@ import { ApiError } from "../../apiserver/errors.ts";
 import { clusterMode, clusterSpec, lastHeartbeatMs, syncIntervalMs } from "./cluster-object.ts";
 import type { CredentialStore } from "./credentials.ts";
 import { DeadlineQueue } from "./deadlines.ts";
-import { memberKubeConfig } from "./member.ts";
+import { type MemberLink, MemberLinks } from "./member.ts";
 import type { ClusterMetrics } from "./metrics.ts";
 import { recordHeartbeat, setClusterConditions, unreachableConditions } from "./status.ts";
 
@@ -31,6 +38,8 @@ export interface PushPollerOptions {
   credentials: CredentialStore;
   log: Logger;
   metrics?: ClusterMetrics;
+  /** The hub's links to push members (closed by their owner). Default: links of its own, closed by stop(). */
+  links?: MemberLinks;
   /** Polls at once across all clusters. Default 16. */
   concurrency?: number;
   /** Deadline of each request to a member. Default 10 s. */
@@ -60,9 +69,13 @@ export class PushPoller {
   private readonly limit: Limiter;
   private readonly inflight = new Set<Promise<void>>();
   private readonly ac = new AbortController();
+  private readonly links: MemberLinks;
+  private readonly ownsLinks: boolean;
 
   constructor(opts: PushPollerOptions) {
     this.opts = opts;
+    this.links = opts.links ?? new MemberLinks();
+    this.ownsLinks = opts.links === undefined;
     this.now = opts.now ?? Date.now;
     this.limit = createLimiter(opts.concurrency ?? 16);
     this.deadlines = new DeadlineQueue((name) => this.start(name), this.now);
@@ -92,12 +105,21 @@ export class PushPoller {
   remove(name: string): void {
     this.targets.delete(name);
     this.deadlines.cancel(name);
+    // No longer a push member: nobody needs its pool. A poll in flight still holds the link; it
+    // finishes on the closing pool, and the next upsert of this name builds a new one.
+    this.links.forget(name).catch(() => {});
   }
 
   async stop(): Promise<void> {
     this.ac.abort();
     this.deadlines.stop();
     await Promise.allSettled([...this.inflight]);
+    if (this.ownsLinks) await this.links.close();
+  }
+
+  /** Clusters holding a connection pool (tests). */
+  get pools(): number {
+    return this.links.size;
   }
 
   /** Recently heard from: at its turn. Otherwise soon, spread so a restart does not poll all at once. */
@@ -127,15 +149,20 @@ export class PushPoller {
     if (!t || this.ac.signal.aborted) return;
     const started = performance.now();
     let result: "ok" | "error" = "ok";
+    let link: MemberLink | undefined;
+    let collected = false;
     try {
       const stored = await this.opts.credentials.get(name);
       if (!stored) throw new Error("no credential is stored for this cluster; join it again");
-      const kc = memberKubeConfig({ name, apiEndpoint: t.endpoint, caData: t.caData }, stored.credential);
+      if (!this.targets.has(name)) return; // removed while the credential was read: no pool for it
+      link = this.links.get({ name, apiEndpoint: t.endpoint, caData: t.caData }, stored.credential);
       const collect = this.opts.collect ?? collectClusterStatus;
-      const observed = await collect(kc, {
+      const observed = await collect(link.kc, {
         timeoutMs: this.opts.timeoutMs ?? 10_000,
         signal: this.ac.signal,
+        connections: link.connections,
       });
+      collected = true;
       await recordHeartbeat(this.opts.client, name, observed, new Date(this.now()), {
         log: this.opts.log,
         component: COMPONENT,
@@ -144,6 +171,8 @@ export class PushPoller {
       if (this.ac.signal.aborted) return;
       if (err instanceof ApiError && err.reason === "NotFound") return; // unjoined mid-poll
       result = "error";
+      // The member may have moved or restarted: the next poll connects afresh.
+      if (!collected) await link?.connections.close();
       const message = err instanceof Error ? err.message : String(err);
       const transitions = await setClusterConditions(
         this.opts.client,

@@ -10,6 +10,7 @@ import { API_VERSION } from "../../apis/mcp.platform/v1/common.ts";
 import type { KubeObject } from "../../apis/meta/types.ts";
 import type { InternalClient } from "../../apiserver/client/internal-client.ts";
 import { errors } from "../../apiserver/errors.ts";
+import { recordEvent } from "../events/record.ts";
 import {
   applyConditions,
   type Condition,
@@ -19,7 +20,6 @@ import {
   Reasons,
   type Transition,
 } from "./conditions.ts";
-import { recordEvent } from "./events.ts";
 
 export const clusterRef = (name: string) => ({ apiVersion: API_VERSION, kind: "Cluster", name });
 

@@ -5,8 +5,9 @@
 //   - Pull clusters get Command{diagnose} on their agent's stream; the agent scans its member and
 //     sends a Report back (stored by connect.ts). A cluster without a live, accepted stream is
 //     reported "cluster offline" before the response, never waited for.
-//   - Push clusters are scanned by the hub itself with the decrypted credential, at most
-//     `concurrency` at once so a big fleet does not open hundreds of snapshots together.
+//   - Push clusters are scanned by the hub itself with the decrypted credential, through the
+//     member's one connection pool (the hub's MemberLinks), at most `concurrency` at once so a big
+//     fleet does not open hundreds of snapshots together.
 import { randomBytes } from "node:crypto";
 import type { Logger } from "pino";
 import { createLimiter } from "../../agent/status/limit.ts";
@@ -23,12 +24,14 @@ import { parseFieldValidation, validateObject } from "../../apiserver/validation
 import { type DiagnoseParams, diagnose, OFFLINE, type ReportStatus } from "../../diag/fleet/report.ts";
 import type { AgentSessions } from "../agent-endpoint/sessions.ts";
 import type { CredentialStore } from "../clusters/credentials.ts";
-import { memberKubeConfig } from "../clusters/member.ts";
+import type { MemberLinks } from "../clusters/member.ts";
 import { storeReport } from "./reports.ts";
 
 export interface DiagnosticScanDeps {
   client: InternalClient;
   credentials: CredentialStore;
+  /** The hub's links to push members (their owner closes them). */
+  links: MemberLinks;
   /** The agent endpoint starts after the API server: looked up per request. */
   sessions: () => AgentSessions | undefined;
   log: Logger;
@@ -161,14 +164,15 @@ async function scanPush(
   const spec = cluster.spec as { apiEndpoint?: string; caData?: string };
   let status: ReportStatus;
   try {
-    const stored = await deps.credentials.get(name);
-    if (!stored || !spec.apiEndpoint)
-      throw new Error("no credential is stored for this cluster; join it again");
-    const kc = memberKubeConfig(
+    if (!spec.apiEndpoint) throw new Error("the cluster has no apiEndpoint; join it again");
+    const link = await deps.links.forCluster(
       { name, apiEndpoint: spec.apiEndpoint, caData: spec.caData },
-      stored.credential,
+      deps.credentials,
     );
-    status = await scan(kc, params, { timeoutMs: deps.timeoutMs ?? 60_000 });
+    status = await scan(link.kc, params, {
+      timeoutMs: deps.timeoutMs ?? 60_000,
+      connections: link.connections,
+    });
   } catch (e) {
     status = { scannedAt: nowRfc3339(), error: `scan failed: ${(e as Error).message}` };
   }

@@ -9,6 +9,7 @@ import type { InternalClient } from "../../apiserver/client/internal-client.ts";
 import { PolicyCompiler } from "../../policy/compile.ts";
 import type { AgentStreamExtension } from "../agent-endpoint/connect.ts";
 import type { CredentialStore } from "../clusters/credentials.ts";
+import type { MemberLinks } from "../clusters/member.ts";
 import { policyAdmission } from "./admission.ts";
 import { PolicyDistribution } from "./distribution.ts";
 import { KindCache } from "./kind-cache.ts";
@@ -21,6 +22,8 @@ import { policyValidation } from "./validation.ts";
 export interface PolicyEngineOptions {
   client: InternalClient;
   credentials: CredentialStore;
+  /** The hub's links to push members: push audits go through them. */
+  links: MemberLinks;
   log: Logger;
   /** Default: the preview over the hub's propagation policies (placement-preview.ts). */
   preview?: PlacementPreview;
@@ -52,6 +55,7 @@ export function startPolicyEngine(opts: PolicyEngineOptions): PolicyEngine {
     registry,
     clusters: caches.clusters,
     credentials: opts.credentials,
+    links: opts.links,
     client,
     log,
     intervalMs: opts.pushAuditIntervalMs,

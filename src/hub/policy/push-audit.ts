@@ -1,18 +1,20 @@
 // Push-mode members have no agent: the hub audits them itself, with the same code the agent runs
-// (src/policy/member-audit.ts) over the stored credential. A cluster is audited when its policy
-// set changes (policies or labels), when it joins, and every `intervalMs`; never twice at once,
-// and at most `concurrency` clusters together.
+// (src/policy/member-audit.ts) over the stored credential, through the member's one connection
+// pool (the hub's MemberLinks, shared with the poller and the push syncer). A cluster is audited
+// when its policy set changes (policies or labels), when it joins, and every `intervalMs`; never
+// twice at once, and at most `concurrency` clusters together.
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { Logger } from "pino";
 import { createLimiter } from "../../agent/status/limit.ts";
 import type { KubeObject } from "../../apis/meta/types.ts";
 import type { InternalClient } from "../../apiserver/client/internal-client.ts";
+import type { MemberConnections } from "../../kube/member-connections.ts";
 import type { CompiledPolicy } from "../../policy/compile.ts";
 import { auditMember } from "../../policy/member-audit.ts";
 import type { PolicyReportStatus } from "../../policy/policy-types.ts";
 import { clusterMode } from "../clusters/cluster-object.ts";
 import type { CredentialStore } from "../clusters/credentials.ts";
-import { memberKubeConfig } from "../clusters/member.ts";
+import type { MemberLinks } from "../clusters/member.ts";
 import { policySetFor } from "./distribution.ts";
 import type { KindCache } from "./kind-cache.ts";
 import type { PolicyRegistry } from "./policy-registry.ts";
@@ -22,6 +24,8 @@ export interface PushAuditDeps {
   registry: PolicyRegistry;
   clusters: KindCache;
   credentials: Pick<CredentialStore, "get">;
+  /** The hub's links to push members (their owner closes them). */
+  links: MemberLinks;
   client: InternalClient;
   log: Logger;
   /** Default 5 minutes. */
@@ -35,6 +39,7 @@ export interface PushAuditDeps {
     kc: KubeConfig,
     policies: CompiledPolicy[],
     labels: Record<string, string>,
+    connections: MemberConnections,
   ) => Promise<PolicyReportStatus>;
 }
 
@@ -112,14 +117,12 @@ export class PushAuditor {
     const spec = cluster.spec as { apiEndpoint?: string; caData?: string };
     let status: PolicyReportStatus;
     try {
-      const stored = await this.deps.credentials.get(name);
-      if (!stored || !spec.apiEndpoint)
-        throw new Error("no credential is stored for this cluster; join it again");
-      const kc = memberKubeConfig(
+      if (!spec.apiEndpoint) throw new Error("the cluster has no apiEndpoint; join it again");
+      const link = await this.deps.links.forCluster(
         { name, apiEndpoint: spec.apiEndpoint, caData: spec.caData },
-        stored.credential,
+        this.deps.credentials,
       );
-      status = await (this.deps.audit ?? defaultAudit)(kc, policies, labels);
+      status = await (this.deps.audit ?? defaultAudit)(link.kc, policies, labels, link.connections);
     } catch (e) {
       status = {
         error: `cannot audit the member cluster: ${(e as Error).message}`,
@@ -136,6 +139,11 @@ export class PushAuditor {
   }
 }
 
-function defaultAudit(kc: KubeConfig, policies: CompiledPolicy[], labels: Record<string, string>) {
-  return auditMember(kc, { policies, clusterLabels: labels });
+function defaultAudit(
+  kc: KubeConfig,
+  policies: CompiledPolicy[],
+  labels: Record<string, string>,
+  connections: MemberConnections,
+) {
+  return auditMember(kc, { policies, clusterLabels: labels, connections });
 }

@@ -8,6 +8,7 @@ import type { Registry } from "prom-client";
 import type { InternalClient } from "../../apiserver/client/internal-client.ts";
 import type { AgentStreamExtension } from "../agent-endpoint/connect.ts";
 import type { CredentialStore } from "../clusters/credentials.ts";
+import type { MemberLinks } from "../clusters/member.ts";
 import { PropagationCache } from "./cache.ts";
 import { PropagationMetrics } from "./metrics.ts";
 import { StatusController } from "./status.ts";
@@ -19,6 +20,8 @@ import { type Ack, recordAck } from "./work-status.ts";
 export interface PropagationOptions {
   client: InternalClient;
   credentials: CredentialStore;
+  /** The hub's links to push members, shared with the poller and audits. Default: the push syncer's own. */
+  links?: MemberLinks;
   log: Logger;
   /** The hub's one Registry. */
   metrics: Registry;
@@ -65,7 +68,10 @@ export function startPropagation(opts: PropagationOptions): Propagation {
   });
   const ack = async (cluster: string, a: Ack) => {
     metrics.acked(cluster, a.revision);
-    await recordAck(opts.client, cluster, a);
+    const { work, wrote } = await recordAck(opts.client, cluster, a, { base: cache.works.get(cluster) });
+    // The cache learns of the write now, not when the watch event arrives: the next write to this
+    // Work (the builder's, or the next ack's) is then based on it instead of meeting a Conflict.
+    if (work && wrote) cache.noteWork(work);
   };
   const builder = new WorkBuilder({
     client: opts.client,
@@ -91,6 +97,8 @@ export function startPropagation(opts: PropagationOptions): Propagation {
     maxUpdateBytes: opts.maxUpdateBytes,
   });
   const push = new PushSync({
+    client: opts.client,
+    links: opts.links,
     cache,
     credentials: opts.credentials,
     log: log.child({ controller: "work-sync-push" }),

@@ -1,5 +1,5 @@
-// Writing the scheduler's decisions: a ResourceBinding's spec and owner reference (created when
-// absent), then its Scheduled condition, schedulerObservedGeneration and lastScheduledTime through
+// Writing the scheduler's decisions: a ResourceBinding's spec, owner reference and template-uid
+// label (created when absent; other labels are left alone), then its Scheduled condition, schedulerObservedGeneration and lastScheduledTime through
 // the status subresource — leaving everything the status aggregator writes (aggregatedStatus,
 // FullyApplied) as it is. Each write re-reads the binding and retries on conflicts, and nothing
 // is written when the stored binding already says the same, so re-deciding without a change
@@ -11,7 +11,7 @@ import { ApiError } from "../../apiserver/errors.ts";
 import { sameJson } from "../../apiserver/handlers/prepare.ts";
 import type { Requirer } from "../../propagation/binding.ts";
 import type { ClusterObjectStatus, GracefulEviction } from "../../propagation/failover.ts";
-import { type ManifestId, manifestKey } from "../../propagation/identity.ts";
+import { type ManifestId, manifestKey, TEMPLATE_UID_LABEL } from "../../propagation/identity.ts";
 import type { TargetCluster } from "../../propagation/replicas.ts";
 import type { CurrentBinding, ScheduledCondition } from "../../propagation/schedule.ts";
 import { applyConditions, type Condition, findCondition } from "../clusters/conditions.ts";
@@ -35,7 +35,8 @@ export const bindingRefOf = (namespace: string, name: string): ObjectRef => ({
 function sameSpec(stored: KubeObject, desired: KubeObject): boolean {
   return (
     sameJson(stored.spec, desired.spec) &&
-    sameJson(stored.metadata.ownerReferences, desired.metadata.ownerReferences)
+    sameJson(stored.metadata.ownerReferences, desired.metadata.ownerReferences) &&
+    stored.metadata.labels?.[TEMPLATE_UID_LABEL] === desired.metadata.labels?.[TEMPLATE_UID_LABEL]
   );
 }
 
@@ -78,6 +79,7 @@ export class BindingWriter {
       if (sameSpec(current, desired)) return undefined;
       current.spec = structuredClone(desired.spec);
       current.metadata.ownerReferences = structuredClone(desired.metadata.ownerReferences);
+      current.metadata.labels = { ...current.metadata.labels, ...desired.metadata.labels };
       return current;
     };
     let stored = await this.client.mutate(ref, change);
@@ -120,6 +122,57 @@ export class BindingWriter {
 
   async remove(namespace: string, name: string): Promise<void> {
     await this.client.delete(bindingRefOf(namespace, name));
+  }
+}
+
+/**
+ * The ResourceBindings the scheduler knows, by namespace/name, and which one binds each template
+ * (by spec.resource): how a template's binding is found, whatever its name.
+ */
+export class BindingCache {
+  private readonly byKey = new Map<string, KubeObject>();
+  private readonly byTemplate = new Map<string, string>();
+
+  get size(): number {
+    return this.byKey.size;
+  }
+
+  get(key: string): KubeObject | undefined {
+    return this.byKey.get(key);
+  }
+
+  has(key: string): boolean {
+    return this.byKey.has(key);
+  }
+
+  values(): IterableIterator<KubeObject> {
+    return this.byKey.values();
+  }
+
+  [Symbol.iterator](): IterableIterator<[string, KubeObject]> {
+    return this.byKey.entries();
+  }
+
+  /** namespace/name of the binding of this template key, if one is known. */
+  ofTemplate(templateKey: string): string | undefined {
+    return this.byTemplate.get(templateKey);
+  }
+
+  set(key: string, b: KubeObject): void {
+    this.unindex(key);
+    this.byKey.set(key, b);
+    this.byTemplate.set(bindingResourceKey(b), key);
+  }
+
+  delete(key: string): boolean {
+    this.unindex(key);
+    return this.byKey.delete(key);
+  }
+
+  private unindex(key: string): void {
+    const prev = this.byKey.get(key);
+    if (prev && this.byTemplate.get(bindingResourceKey(prev)) === key)
+      this.byTemplate.delete(bindingResourceKey(prev));
   }
 }
 

@@ -13,6 +13,13 @@
 // failover; allocatable only under capacity-based division — heartbeats wake nothing), its
 // requirers' decisions (dependencies), someone else changing its binding, and failover or
 // toleration deadlines.
+//
+// A template's binding is found by what it binds (spec.resource, indexed), never by re-deriving
+// its name: long or RBAC names are shortened with a hash (src/propagation/binding.ts). Decisions
+// that change what the stored binding says are recorded as Events on the template and the binding
+// (ApplyPolicySucceed when a policy starts placing it, ScheduleBindingSucceed/Failed with the
+// clusters or why none fits: events.ts). Policies get a status saying whether their placement is
+// valid and how many templates they place (scheduler-policy-status.ts).
 import type { Logger } from "pino";
 import { API_VERSION } from "../../apis/mcp.platform/v1/common.ts";
 import type { KubeObject } from "../../apis/meta/types.ts";
@@ -32,8 +39,11 @@ import type { TargetCluster } from "../../propagation/replicas.ts";
 import { type ScheduledCondition, schedule } from "../../propagation/schedule.ts";
 import { choosePolicy } from "../../propagation/select.ts";
 import { DeadlineQueue } from "../clusters/deadlines.ts";
+import { EventRecorder } from "../events/recorder.ts";
+import { applyPolicyFailedEvent, decisionEvents } from "./events.ts";
 import {
   aggregatedStatus,
+  BindingCache,
   BindingWriter,
   bindingKeyOf,
   bindingResourceKey,
@@ -53,6 +63,7 @@ import {
   usesDynamicWeights,
   usesFailover,
 } from "./scheduler-objects.ts";
+import { PolicyStatusWriter } from "./scheduler-policy-status.ts";
 import { SchedulerQueue } from "./scheduler-queue.ts";
 import { RequirementIndex } from "./scheduler-requirements.ts";
 import { TemplateWatch } from "./scheduler-watch.ts";
@@ -64,6 +75,8 @@ export interface SchedulerOptions {
   now?: () => number;
   /** First retry delay after a failed pass. Default 500 ms. */
   retryMs?: number;
+  /** Where events go (default: a recorder of its own, stopped with the scheduler). */
+  events?: EventRecorder;
 }
 
 export interface PropagationScheduler {
@@ -117,8 +130,10 @@ class Scheduler implements PropagationScheduler {
   private readonly policies = new Map<string, PolicyInfo>();
   private readonly templates = new Map<string, TemplateInfo>();
   private readonly byType = new Map<string, Set<string>>();
-  /** ResourceBindings by namespace/name. */
-  private readonly bindings = new Map<string, KubeObject>();
+  private readonly bindings = new BindingCache();
+  private readonly events: EventRecorder;
+  private readonly ownEvents: boolean;
+  private readonly policyStatus: PolicyStatusWriter;
   private readonly decisions = new Map<string, Decision>();
   private readonly requirements = new RequirementIndex();
   private readonly warned = new Set<string>();
@@ -131,6 +146,14 @@ class Scheduler implements PropagationScheduler {
     this.log = opts.log;
     this.now = opts.now ?? Date.now;
     this.writer = new BindingWriter(opts.client, this.now);
+    this.ownEvents = !opts.events;
+    this.policyStatus = new PolicyStatusWriter({
+      client: opts.client,
+      log: opts.log,
+      lookup: (key) => this.policies.get(key),
+    });
+    this.events =
+      opts.events ?? new EventRecorder({ client: opts.client, component: "mcp-scheduler", log: opts.log });
     this.queue = new SchedulerQueue({
       process: (key) => this.process(key),
       rank: (key) => RANKS[key.slice(0, key.indexOf("/", key.indexOf("/") + 1))] ?? 0,
@@ -199,6 +222,7 @@ class Scheduler implements PropagationScheduler {
     for (const key of this.templates.keys()) this.queue.add(key);
     for (const b of this.bindings.values()) this.queue.add(bindingResourceKey(b));
     await this.queue.start();
+    this.policyStatus.start();
     this.log.info(
       { templates: this.templates.size, bindings: this.bindings.size, clusters: this.clusters.size },
       "scheduler synced",
@@ -210,14 +234,16 @@ class Scheduler implements PropagationScheduler {
     for (const b of this.bindings.values()) this.queue.add(bindingResourceKey(b));
   }
 
-  idle(): Promise<void> {
-    return this.queue.idle();
+  async idle(): Promise<void> {
+    await this.queue.idle();
+    await Promise.all([this.events.flush(), this.policyStatus.idle()]);
   }
 
   async stop(): Promise<void> {
     this.deadlines.stop();
     await this.queue.stop();
-    await Promise.all([...this.informers.map((i) => i.stop()), this.watch.stop()]);
+    await Promise.all([...this.informers.map((i) => i.stop()), this.watch.stop(), this.policyStatus.stop()]);
+    if (this.ownEvents) await this.events.stop();
   }
 
   // --- events -------------------------------------------------------------------------------
@@ -271,6 +297,7 @@ class Scheduler implements PropagationScheduler {
     const prev = this.policies.get(info.key);
     if (prev?.signature === info.signature) return;
     this.policies.set(info.key, info);
+    this.policyStatus.changed(info.key);
     this.policyChanged(prev, info);
   }
 
@@ -303,7 +330,8 @@ class Scheduler implements PropagationScheduler {
     const specChanged =
       !prev ||
       !sameJson(prev.spec, b.spec) ||
-      !sameJson(prev.metadata.ownerReferences, b.metadata.ownerReferences);
+      !sameJson(prev.metadata.ownerReferences, b.metadata.ownerReferences) ||
+      !sameJson(prev.metadata.labels, b.metadata.labels);
     const evicting = ((b.spec as { gracefulEvictions?: unknown[] })?.gracefulEvictions ?? []).length > 0;
     const statusChanged = !sameJson(aggregatedStatus(prev), aggregatedStatus(b));
     if (specChanged || (evicting && statusChanged)) this.queue.add(bindingResourceKey(b));
@@ -323,7 +351,8 @@ class Scheduler implements PropagationScheduler {
     const state = this.watch.state(`${parsed.group}/${parsed.kind}`);
     // Not listed yet, or of a kind not served (yet): absence proves nothing, leave its binding be.
     if (!info && (state === "syncing" || state === "unserved")) return;
-    const loc = bindingLocation(parsed);
+    const own = this.bindings.ofTemplate(key);
+    const loc = own ? splitKey(own) : bindingLocation(parsed);
     const existing = this.bindings.get(`${loc.namespace}/${loc.name}`);
     const owner = existing ? bindingResourceKey(existing) : key;
     if (owner !== key && this.templates.has(owner)) {
@@ -334,6 +363,13 @@ class Scheduler implements PropagationScheduler {
           { template: key, binding: loc, holder: owner },
           "binding name taken by another template",
         );
+        if (choosePolicy(this.policies.values(), info.selectable))
+          this.events.record(
+            applyPolicyFailedEvent(
+              info.ref,
+              `its ResourceBinding ${loc.namespace}/${loc.name} is taken by ${owner} (same name, a kind of another group)`,
+            ),
+          );
       }
       return;
     }
@@ -361,6 +397,7 @@ class Scheduler implements PropagationScheduler {
       : undefined;
     const desired = desiredBinding({
       template: info.ref,
+      at: loc,
       ...(chosen ? { policy: { ref: policyRef(chosen), options: chosen.options } } : {}),
       clusters: result?.clusters ?? [],
       replicas: info.replicas,
@@ -369,11 +406,13 @@ class Scheduler implements PropagationScheduler {
     });
     const condition = result?.condition ?? dependencyCondition(requirers);
     if (!bindingUpToDate(existing, desired, condition)) {
-      await this.writeBinding(desired, condition);
+      const stored = await this.writeBinding(desired, condition);
       this.log.debug(
         { template: key, clusters: (desired.spec as { clusters: unknown }).clusters },
         "binding written",
       );
+      for (const e of decisionEvents(existing, stored, condition, chosen && policyRef(chosen)))
+        this.events.record(e);
     }
     const spec = desired.spec as { clusters: TargetCluster[]; gracefulEvictions?: GracefulEviction[] };
     const evictions = spec.gracefulEvictions ?? [];
@@ -393,13 +432,14 @@ class Scheduler implements PropagationScheduler {
     else this.deadlines.cancel(key);
   }
 
-  private async writeBinding(desired: KubeObject, condition: ScheduledCondition): Promise<void> {
+  private async writeBinding(desired: KubeObject, condition: ScheduledCondition): Promise<KubeObject> {
     const key = bindingKeyOf(desired);
     this.writing.set(key, undefined);
     let stored: KubeObject | undefined;
     try {
       stored = await this.writer.write(desired, condition);
       this.stats.writes++;
+      return stored;
     } finally {
       const seen = this.writing.get(key);
       this.writing.delete(key);
@@ -433,6 +473,7 @@ class Scheduler implements PropagationScheduler {
   /** Remembers a decision; dependencies whose requirers or requirers' clusters changed are decided again. */
   private record(key: string, decision: Decision | undefined, dependencies: string[]): void {
     const prev = this.decisions.get(key);
+    this.policyStatus.placed(key, decision?.policyKey);
     if (decision) this.decisions.set(key, decision);
     else {
       this.decisions.delete(key);
@@ -445,3 +486,8 @@ class Scheduler implements PropagationScheduler {
     for (const d of affected) this.queue.add(d);
   }
 }
+
+const splitKey = (key: string) => {
+  const slash = key.indexOf("/");
+  return { namespace: key.slice(0, slash), name: key.slice(slash + 1) };
+};

@@ -5,7 +5,10 @@
 // `spacingMsPerCluster` × clusters (up to 1 s): each write carries every cluster's entry, so
 // during a wave of acks from a thousand members it is written a few times, not once per burst.
 // Only its own fields are touched: the scheduler owns the binding's other conditions, and a
-// template's other status fields stay as they are.
+// template's other status fields stay as they are. A write that changes what the stored status
+// said records Events on the template and the binding (events.ts): clusters that newly fail
+// (SyncFailed with the member's error), FullyApplied becoming True (AggregateStatusSucceed) —
+// judged against the stored status, so rewrites and restarts record nothing again.
 import type { Logger } from "pino";
 import { API_VERSION } from "../../apis/mcp.platform/v1/common.ts";
 import type { KubeObject } from "../../apis/meta/types.ts";
@@ -13,8 +16,10 @@ import type { InternalClient } from "../../apiserver/client/internal-client.ts";
 import { jsonEqual } from "../../apiserver/patch/json-value.ts";
 import { bindingRef, bindingSpec } from "../../propagation/binding-spec.ts";
 import { applyConditions, type Condition } from "../clusters/conditions.ts";
+import { type EventInput, EventRecorder } from "../events/recorder.ts";
 import type { PropagationCache, PropagationListener } from "./cache.ts";
 import { DirtyQueue } from "./dirty-queue.ts";
+import { statusEvents } from "./events.ts";
 import { aggregateBinding, aggregatesStatus, templateStatus } from "./status-aggregate.ts";
 import { workSpec } from "./work-object.ts";
 
@@ -27,6 +32,8 @@ export interface StatusControllerOptions {
   coalesceMs?: number;
   /** Least time between two writes of a binding, per cluster it targets. Default 0.5 ms. */
   spacingMsPerCluster?: number;
+  /** Where events go (default: a recorder of its own, stopped with the controller). */
+  events?: EventRecorder;
 }
 
 /** The longest a binding's status waits for its spacing. */
@@ -38,10 +45,14 @@ export class StatusController implements PropagationListener {
   private readonly queue: DirtyQueue;
   /** When each binding was last written, and the timer of a write held back by its spacing. */
   private readonly written = new Map<string, { at: number; timer?: NodeJS.Timeout }>();
+  private readonly events: EventRecorder;
 
   constructor(opts: StatusControllerOptions) {
     this.opts = opts;
     this.cache = opts.cache;
+    this.events =
+      opts.events ??
+      new EventRecorder({ client: opts.client, component: "mcp-status-controller", log: opts.log });
     this.queue = new DirtyQueue({
       process: (ref) => this.write(ref),
       log: opts.log,
@@ -79,14 +90,16 @@ export class StatusController implements PropagationListener {
     for (const b of this.cache.bindingsOfTemplate(key)) this.mark(bindingRef(b));
   }
 
-  idle(): Promise<void> {
-    return this.queue.idle();
+  async idle(): Promise<void> {
+    await this.queue.idle();
+    await this.events.flush();
   }
 
-  stop(): Promise<void> {
+  async stop(): Promise<void> {
     for (const w of this.written.values()) clearTimeout(w.timer);
     this.written.clear();
-    return this.queue.stop();
+    await this.queue.stop();
+    if (!this.opts.events) await this.events.stop();
   }
 
   /** Holds a write back until the binding's spacing has passed; true when it was held. */
@@ -122,6 +135,7 @@ export class StatusController implements PropagationListener {
       overrideFailure: (c) => this.opts.overrideFailure(ref, c),
     });
     const now = `${new Date().toISOString().slice(0, 19)}Z`;
+    let events: EventInput[] = [];
     await this.opts.client.mutate(
       {
         apiVersion: API_VERSION,
@@ -133,10 +147,22 @@ export class StatusController implements PropagationListener {
         const status = (b.status ?? {}) as { conditions?: Condition[]; aggregatedStatus?: unknown };
         const { conditions } = applyConditions(status.conditions, [agg.fullyApplied], now);
         const next = { ...status, aggregatedStatus: agg.aggregatedStatus, conditions };
-        return jsonEqual(next, status) ? undefined : { ...b, status: next };
+        if (jsonEqual(next, status)) {
+          events = [];
+          return undefined;
+        }
+        // Judged against what this attempt replaces (a conflict retries with the newer status).
+        events = statusEvents({
+          binding: b,
+          before: status,
+          aggregatedStatus: agg.aggregatedStatus,
+          fullyApplied: agg.fullyApplied,
+        });
+        return { ...b, status: next };
       },
       { status: true },
     );
+    for (const e of events) this.events.record(e);
     const resource = bindingSpec(binding).resource;
     if (!aggregatesStatus(resource)) return;
     await this.opts.client.mutate(

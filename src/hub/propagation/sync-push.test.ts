@@ -85,3 +85,101 @@ test("a push member's new Deployment is reported Healthy soon after its pods are
     assert.equal(s?.health, "Healthy", `health ${s?.health}`);
   }, 30_000);
 });
+
+test("a push member's new credential reaches the syncer: the Work is applied with it", async (t) => {
+  const member = await startTestMember(t);
+  const h = await startHarness(t);
+  await pushCluster(h, member, { name: "rotated", syncInterval: "200ms" });
+  const cluster = (await h.client.get({ apiVersion: API_VERSION, kind: "Cluster", name: "rotated" }))!;
+  await h.credentials.put("rotated", cluster.metadata.uid!, { token: "revoked-token" });
+  const template = await h.create(configMap("rotated-settings", { mode: "push" }, "default"));
+  await h.bind(template, { clusters: [{ name: "rotated" }] });
+  await eventually(async () => {
+    const s = workStatus(await h.work("rotated")).manifestStatuses?.[0];
+    assert.equal(s?.applied, false);
+    assert.match(String(s?.message), /401|Unauthorized/i);
+  });
+
+  await h.credentials.put("rotated", cluster.metadata.uid!, { token: member.cluster.token });
+  await eventually(async () => {
+    assert.deepEqual((await member.user.get(id(template)))?.data, { mode: "push" });
+    assert.equal(workStatus(await h.work("rotated")).manifestStatuses?.[0]?.applied, true);
+  });
+});
+
+test("a push sync that throws records SyncFailed on the template and binding, once per failure", async (t) => {
+  let failure: string | undefined = "cannot reach https://10.0.0.9:6443: connection refused";
+  let applies = 0;
+  let applied = 0;
+  const h = await startHarness(t, {
+    newPushApplier: () => ({
+      ackedRevision: 0,
+      async apply() {
+        applies++;
+        if (failure) throw new Error(failure);
+        applied++;
+        return [];
+      },
+      resync: async () => [],
+      close: async () => {},
+    }),
+  });
+  const cluster = await h.client.create({
+    apiVersion: API_VERSION,
+    kind: "Cluster",
+    metadata: { name: "far" },
+    spec: { mode: "Push", apiEndpoint: "https://10.0.0.9:6443", syncInterval: "1h" },
+  });
+  const template = await h.create(configMap("far-settings", { a: "1" }, "default"));
+  const binding = await h.bind(template, { clusters: [{ name: "far" }] });
+  const syncFailed = async () =>
+    (await h.client.list("v1", "Event", "default"))
+      .filter((e) => e.reason === "SyncFailed")
+      .map((e) => `${(e.involvedObject as { kind: string }).kind} x${e.count}: ${e.message}`)
+      .sort();
+
+  // No credential stored yet: the pass throws before any applier exists.
+  await eventually(async () =>
+    assert.deepEqual(await syncFailed(), [
+      `ConfigMap x1: cluster far: ApplyFailed: no credential is stored for push cluster "far"; join it again`,
+      `ResourceBinding x1: cluster far: ApplyFailed: no credential is stored for push cluster "far"; join it again`,
+    ]),
+  );
+
+  // The member cannot be reached: one more event each, however often the pass is retried.
+  await h.credentials.put("far", cluster.metadata.uid!, { token: "t" });
+  const unreachable = "cluster far: ApplyFailed: cannot reach https://10.0.0.9:6443: connection refused";
+  const told = (count: number) => [
+    `ConfigMap x${count}: ${unreachable}`,
+    `ResourceBinding x${count}: ${unreachable}`,
+  ];
+  await eventually(async () =>
+    assert.deepEqual(
+      (await syncFailed()).filter((e) => e.includes("cannot reach")),
+      told(1),
+    ),
+  );
+  const retried = applies;
+  await eventually(() => assert.ok(applies > retried, "retried"), 15_000);
+  assert.deepEqual(
+    (await syncFailed()).filter((e) => e.includes("cannot reach")),
+    told(1),
+  );
+  const onBinding = (await h.client.list("v1", "Event", "default")).find(
+    (e) => e.reason === "SyncFailed" && (e.involvedObject as { uid?: string }).uid === binding.metadata.uid,
+  );
+  assert.equal(onBinding?.type, "Warning");
+
+  // A good pass ends the failure; failing again (with the same text) is a new transition, told again.
+  failure = undefined;
+  await h.change(template, (o) => Object.assign(o.data as object, { a: "2" }));
+  await eventually(() => assert.ok(applied > 0));
+  failure = "cannot reach https://10.0.0.9:6443: connection refused";
+  await h.change(template, (o) => Object.assign(o.data as object, { a: "3" }));
+  await eventually(async () =>
+    assert.deepEqual(
+      (await syncFailed()).filter((e) => e.includes("cannot reach")),
+      told(2),
+    ),
+  );
+});

@@ -1,6 +1,10 @@
 // Push sync: for push-mode Clusters (spec.mode Push, an apiEndpoint and a stored credential) the
-// hub applies the Work itself, with the same member-apply code the agent runs, through a
-// KubeConfig built like the push poller's (src/hub/clusters/member.ts). On a Work change the delta
+// hub applies the Work itself, with the same member-apply code the agent runs, over the member's
+// link (src/hub/clusters/member.ts: the hub's one KubeConfig and connection pool per member, shared
+// with the poller, audits and scans). Each pass asks for the link: a changed credential gives a new
+// one, and a new applier over it (which sends the whole Work, as after a hub start). A pass that
+// throws records SyncFailed on the bindings delivering to the cluster (sync-push-failure.ts), once
+// per distinct failure in a row, and is retried with backoff. On a Work change the delta
 // above what the applier acknowledged is applied — the whole Work the first time after a hub start
 // or when the Work was recreated (the applier's state lives in memory) — and every syncInterval
 // the applier re-reads its objects and reverts drift (sooner, 1 s then doubling, while applied
@@ -9,16 +13,20 @@
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { Logger } from "pino";
 import type { KubeObject } from "../../apis/meta/types.ts";
+import type { InternalClient } from "../../apiserver/client/internal-client.ts";
+import type { MemberConnections } from "../../kube/member-connections.ts";
 import { MemberApplier } from "../../member-apply/applier.ts";
 import { FIRST_FOLLOW_UP_MS, settling } from "../../member-apply/health.ts";
 import type { ManifestStatus, WorkDelta } from "../../member-apply/types.ts";
 import { clusterMode, clusterSpec, syncIntervalMs } from "../clusters/cluster-object.ts";
 import type { CredentialStore } from "../clusters/credentials.ts";
 import { DeadlineQueue } from "../clusters/deadlines.ts";
-import { memberKubeConfig } from "../clusters/member.ts";
+import { type MemberLink, MemberLinks } from "../clusters/member.ts";
+import { EventRecorder } from "../events/recorder.ts";
 import type { PropagationCache, PropagationListener } from "./cache.ts";
 import { DirtyQueue } from "./dirty-queue.ts";
 import { workDelta } from "./sync-delta.ts";
+import { pushSyncFailureEvents } from "./sync-push-failure.ts";
 import { workSpec } from "./work-object.ts";
 import type { Ack } from "./work-status.ts";
 
@@ -31,14 +39,21 @@ export interface PushApplier {
 }
 
 export interface PushSyncOptions {
+  /** Where SyncFailed events are written. */
+  client: InternalClient;
   cache: PropagationCache;
   credentials: CredentialStore;
   log: Logger;
   recordAck(cluster: string, ack: Ack): Promise<void>;
+  /** The hub's links to push members (closed by their owner). Default: links of its own, closed by stop(). */
+  links?: MemberLinks;
   /** Clusters synced at once. Default 8. */
   concurrency?: number;
-  /** Makes the applier for a member (default: a MemberApplier without persistence). */
-  newApplier?: (kc: KubeConfig, log: Logger) => PushApplier;
+  /**
+   * Makes the applier for a member over its shared pool (default: a MemberApplier without
+   * persistence); its close() must leave `connections` open.
+   */
+  newApplier?: (kc: KubeConfig, log: Logger, connections: MemberConnections) => PushApplier;
 }
 
 interface Target {
@@ -47,6 +62,10 @@ interface Target {
   caData?: string;
   intervalMs: number;
   applier?: PushApplier;
+  /** The link the applier was made over: another from MemberLinks means a new credential. */
+  link?: MemberLink;
+  /** The error of the last pass, when it failed (its SyncFailed events are recorded). */
+  failure?: string;
   /** The uid of the Work the applier holds (undefined: nothing applied since it was made). */
   workUid?: string;
   resyncDue: boolean;
@@ -60,9 +79,13 @@ export class PushSync implements PropagationListener {
   private readonly queue: DirtyQueue;
   private readonly resyncs: DeadlineQueue;
   private readonly ac = new AbortController();
+  private readonly links: MemberLinks;
+  private readonly events: EventRecorder;
 
   constructor(opts: PushSyncOptions) {
     this.opts = opts;
+    this.links = opts.links ?? new MemberLinks();
+    this.events = new EventRecorder({ client: opts.client, component: "mcp-push-sync", log: opts.log });
     this.queue = new DirtyQueue({
       process: (name) => this.sync(name),
       log: opts.log,
@@ -115,8 +138,9 @@ export class PushSync implements PropagationListener {
   }
 
   /** Resolves when no cluster is being synced or waiting (tests). */
-  idle(): Promise<void> {
-    return this.queue.idle();
+  async idle(): Promise<void> {
+    await this.queue.idle();
+    await this.events.flush();
   }
 
   async stop(): Promise<void> {
@@ -124,28 +148,64 @@ export class PushSync implements PropagationListener {
     this.resyncs.stop();
     await this.queue.stop();
     await Promise.all([...this.targets.keys()].map((n) => this.remove(n)));
+    await this.events.stop();
+    if (!this.opts.links) await this.links.close();
   }
 
   private remove(name: string): Promise<void> {
     const t = this.targets.get(name);
     this.targets.delete(name);
     this.resyncs.cancel(name);
-    return t?.applier?.close().catch(() => {}) ?? Promise.resolve();
+    // The pool is the links' owner's to close (the hub's cluster controllers, on unjoin).
+    const closing = t?.applier?.close().catch(() => {}) ?? Promise.resolve();
+    return this.opts.links ? closing : closing.then(() => this.links.forget(name));
   }
 
+  /** The applier over the member's current link; a new one when the link changed (a new credential). */
   private async applierFor(name: string, t: Target): Promise<PushApplier> {
-    if (t.applier) return t.applier;
-    const stored = await this.opts.credentials.get(name);
-    if (!stored) throw new Error(`no credential is stored for push cluster "${name}"; join it again`);
-    const kc = memberKubeConfig({ name, apiEndpoint: t.endpoint, caData: t.caData }, stored.credential);
+    const link = await this.links.forCluster(
+      { name, apiEndpoint: t.endpoint, caData: t.caData },
+      this.opts.credentials,
+    );
+    if (t.applier && t.link === link) return t.applier;
+    if (t.applier) {
+      // It knows what it applied, the new one does not: the Work goes whole (objects already
+      // there are MCP's by their label and are taken over, as after a hub start).
+      await t.applier.close().catch(() => {});
+      t.applier = undefined;
+      t.workUid = undefined;
+      this.opts.log.info({ cluster: name }, "push member's credential or endpoint changed: new applier");
+    }
     const log = this.opts.log.child({ cluster: name });
-    t.applier = this.opts.newApplier?.(kc, log) ?? new MemberApplier({ kubeConfig: kc, log });
+    t.link = link;
+    t.applier =
+      this.opts.newApplier?.(link.kc, log, link.connections) ??
+      new MemberApplier({ kubeConfig: link.kc, connections: link.connections, log });
     return t.applier;
   }
 
   private async sync(name: string): Promise<void> {
     const t = this.targets.get(name);
     if (!t || this.ac.signal.aborted) return;
+    try {
+      await this.syncTarget(name, t);
+      t.failure = undefined;
+    } catch (err) {
+      if (!this.ac.signal.aborted && this.targets.get(name) === t) this.failed(name, t, err);
+      throw err; // the queue retries it with backoff
+    }
+  }
+
+  /** SyncFailed on every binding delivering to the cluster, once per distinct failure in a row. */
+  private failed(name: string, t: Target, err: unknown): void {
+    const message = err instanceof Error ? err.message : String(err);
+    if (t.failure === message) return;
+    t.failure = message;
+    for (const e of pushSyncFailureEvents(this.opts.cache.bindingsOfCluster(name), name, message))
+      this.events.record(e);
+  }
+
+  private async syncTarget(name: string, t: Target): Promise<void> {
     const applier = await this.applierFor(name, t);
     const signal = this.ac.signal;
     const work = this.opts.cache.works.get(name);

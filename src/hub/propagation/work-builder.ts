@@ -202,7 +202,11 @@ export class WorkBuilder implements PropagationListener {
         [...desired.preserve].some((r) => !preservedBefore.has(r)));
     if (!plan.changed && !preserveChanged) return;
     const written = work
-      ? await this.opts.client.update(updatedWork(work, plan.spec, desired.preserve))
+      ? // Based on the cached Work (no read); a Conflict rebuilds on the stored one (build()).
+        await this.opts.client.update(updatedWork(work, plan.spec, desired.preserve), {
+          base: work,
+          owned: true,
+        })
       : await this.opts.client.create(newWork(c, plan.spec, desired.preserve));
     this.cache.noteWork(written);
     this.opts.metrics.workWrites.inc();

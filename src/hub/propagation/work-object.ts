@@ -6,7 +6,7 @@ import { API_VERSION } from "../../apis/mcp.platform/v1/common.ts";
 import type { Condition, KubeObject } from "../../apis/meta/types.ts";
 import type { ObjectRef } from "../../apiserver/client/internal-client.ts";
 import type { ManifestStatus, Tombstone } from "../../member-apply/types.ts";
-import { WORK_NAMESPACE } from "../../propagation/identity.ts";
+import { labelValue, WORK_NAMESPACE } from "../../propagation/identity.ts";
 
 export type { ManifestStatus, Tombstone };
 
@@ -93,7 +93,8 @@ export function newWork(cluster: KubeObject, spec: WorkSpec, preserve: ReadonlyS
     metadata: {
       name,
       namespace: WORK_NAMESPACE,
-      labels: { [CLUSTER_LABEL]: name },
+      // Cluster names may be 253 characters long, label values only 63.
+      labels: { [CLUSTER_LABEL]: labelValue(name) },
       ...(preserve.size ? { annotations: { [PRESERVE_ANNOTATION]: [...preserve].sort().join(",") } } : {}),
       ownerReferences: [
         {

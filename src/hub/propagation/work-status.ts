@@ -100,24 +100,27 @@ export function nextWorkStatus(work: KubeObject, ack: Ack, now: Date): WorkStatu
 }
 
 /**
- * Writes an ack onto the cluster's Work; false when nothing changed or the Work is gone. Retries
- * on conflicts (the work builder writes the spec meanwhile).
+ * Writes an ack onto the cluster's Work; returns the Work as stored afterwards (undefined when it
+ * is gone) and whether the ack changed it. `base` is the Work as last seen (the propagation
+ * cache's copy): the write starts from it instead of reading the store, and retries on conflicts
+ * (the work builder writes the spec meanwhile).
  */
 export async function recordAck(
   client: InternalClient,
   cluster: string,
   ack: Ack,
-  now = new Date(),
-): Promise<boolean> {
+  opts: { now?: Date; base?: KubeObject } = {},
+): Promise<{ work?: KubeObject; wrote: boolean }> {
+  const now = opts.now ?? new Date();
   let wrote = false;
-  await client.mutate(
+  const work = await client.mutate(
     workRef(cluster),
     (w) => {
       const status = nextWorkStatus(w, ack, now);
       wrote = status !== undefined;
       return status ? { ...w, status } : undefined;
     },
-    { status: true },
+    { status: true, base: opts.base, owned: true },
   );
-  return wrote;
+  return { work, wrote };
 }

@@ -4,7 +4,7 @@ import { InternalClient } from "../../apiserver/client/internal-client.ts";
 import { ObjectStore } from "../../apiserver/registry/object-store.ts";
 import { openMemoryStore } from "../../storage/memory/memory-store.ts";
 import { hubResourceRegistry } from "../hub.ts";
-import { recordEvent } from "./events.ts";
+import { recordEvent } from "./record.ts";
 
 async function setup() {
   const client = new InternalClient(new ObjectStore(openMemoryStore()), hubResourceRegistry());

@@ -1,9 +1,10 @@
-// Records core/v1 Events about hub objects (cluster condition transitions, joins), aggregated as
-// Kubernetes' event correlator does: a repeat of the same event (same object, type, reason and
-// message) bumps count and lastTimestamp on one Event instead of creating another. The Event's
-// name is derived from those fields, so repeats find it again after a hub restart and on any
-// replica without a cache. Events about cluster-scoped objects go to "default", as Kubernetes
-// puts them.
+// Writes core/v1 Events about hub objects (cluster condition transitions and joins, scheduling,
+// sync failures, status aggregation), with the counting of Kubernetes' event logger: a repeat of
+// the same event (same object, type, reason and message) bumps count and lastTimestamp on one
+// Event instead of creating another. The Event's name is derived from those fields, so repeats
+// find it again after a hub restart and on any replica without a cache. An event combined from
+// similar ones (correlator.ts) is named without its message and takes the latest message on each
+// bump. Events about cluster-scoped objects go to "default", as Kubernetes puts them.
 import { createHash } from "node:crypto";
 import { hostname } from "node:os";
 import type { KubeObject } from "../../apis/meta/types.ts";
@@ -21,6 +22,11 @@ export interface EventSpec {
   message: string;
   /** The reporting component, e.g. "cluster-health-controller". */
   component: string;
+  /**
+   * One Event for every message of this object, type and reason (the correlator sets it once
+   * similar events keep coming): it is named without the message and each repeat replaces it.
+   */
+  combined?: boolean;
 }
 
 /** Kubernetes caps event messages; long error texts are cut here rather than rejected. */
@@ -32,9 +38,15 @@ export function eventName(spec: EventSpec): string {
   const m = spec.involved.metadata;
   const digest = createHash("sha256")
     .update(
-      [m.uid ?? "", spec.involved.kind, m.namespace ?? "", m.name, spec.type, spec.reason, spec.message].join(
-        "\0",
-      ),
+      [
+        m.uid ?? "",
+        spec.involved.kind,
+        m.namespace ?? "",
+        m.name,
+        spec.type,
+        spec.reason,
+        spec.combined ? "\0combined" : spec.message,
+      ].join("\0"),
     )
     .digest("hex")
     .slice(0, 16);
@@ -62,6 +74,7 @@ export async function recordEvent(
     ...e,
     count: ((e.count as number) ?? 1) + 1,
     lastTimestamp: stamp,
+    ...(spec.combined ? { message } : {}),
   });
   for (let attempt = 0; attempt < 3; attempt++) {
     const bumped = await client.mutate(ref, bump);
