@@ -7,7 +7,7 @@ import { MinHeap } from "./min-heap.ts";
 test("pops in key order, duplicates included", () => {
   const h = new MinHeap<{ at: number; id: number }>((e) => e.at);
   const keys = [5, 3, 9, 1, 3, 7, 0, 8, 2, 6, 4, 9];
-  keys.forEach((at, id) => h.push({ at, id }));
+  for (const [id, at] of keys.entries()) h.push({ at, id });
   assert.equal(h.size, keys.length);
   assert.equal(h.peek()?.at, 0);
   const out: number[] = [];
