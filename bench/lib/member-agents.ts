@@ -12,13 +12,15 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import pino from "pino";
-import {
-  loadMemberKubeConfig,
-  memberCollector,
-  memberDiagnoser,
-  memberWork,
-} from "../../src/agent/member.ts";
-import { startAgentFleet } from "./agent-fleet.ts";
+import { slimClientNode } from "../../src/kube/client-node-slim.ts";
+
+// As mcp-agent does (src/cmd/agent.ts): client-node without its generated models, so the member
+// side here runs the code that ships. The hooks must be in place before member.ts loads.
+slimClientNode();
+const { loadMemberKubeConfig, memberCollector, memberDiagnoser, memberWork } = await import(
+  "../../src/agent/member.ts"
+);
+const { startAgentFleet } = await import("./agent-fleet.ts");
 
 const { values: flags } = parseArgs({
   options: {
