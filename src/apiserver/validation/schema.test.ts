@@ -65,3 +65,34 @@ test("field paths start at the given prefix", () => {
   const schema: Schema = { type: "object", properties: { replicas: { type: "integer", minimum: 0 } } };
   assert.deepEqual(fields(validateSchema(schema, { replicas: -1 }, "status")), ["status.replicas"]);
 });
+
+test("choosing an alternative leaves the value alone until the chosen one is walked", () => {
+  const schema: Schema = {
+    type: "object",
+    properties: {
+      item: {
+        anyOf: [
+          {
+            type: "object",
+            properties: { kind: { const: "A" }, size: { type: "integer", default: 1 } },
+            required: ["kind", "size"],
+            additionalProperties: false,
+          },
+          {
+            type: "object",
+            properties: { kind: { const: "B" }, note: { type: "string", default: "b" } },
+            required: ["kind"],
+          },
+        ],
+      },
+    },
+  };
+  // The first alternative fails (kind), and its probe must neither fill size nor drop note.
+  const b: Record<string, unknown> = { item: { kind: "B", note: "kept" } };
+  assert.deepEqual(validateSchema(schema, b).causes, []);
+  assert.deepEqual(b.item, { kind: "B", note: "kept" });
+  // A required field with a default counts as present: the real walk fills it.
+  const a: Record<string, unknown> = { item: { kind: "A" } };
+  assert.deepEqual(validateSchema(schema, a).causes, []);
+  assert.deepEqual(a.item, { kind: "A", size: 1 });
+});

@@ -10,6 +10,8 @@ export interface SchemaResult {
   causes: StatusCause[];
   /** Paths of fields the schema does not know; they have been removed from the value. */
   unknownFields: string[];
+  /** Judge only: fill no defaults and remove nothing (a probe of an anyOf alternative). */
+  dry?: boolean;
 }
 
 /** `path` names where `value` sits in the object (e.g. "status"), for the causes' field paths. */
@@ -73,8 +75,9 @@ function pickAlternative(alts: Schema[], value: unknown): Schema | undefined {
       const type = alt.type as string | undefined;
       if (type && !matchesType(type, value, alt["x-kubernetes-int-or-string"] === true)) continue;
     }
-    const probe: SchemaResult = { causes: [], unknownFields: [] };
-    walk(alt, structuredClone(value), "", probe);
+    // A dry walk judges without changing the value, so no copy of it is needed.
+    const probe: SchemaResult = { causes: [], unknownFields: [], dry: true };
+    walk(alt, value, "", probe);
     if (probe.causes.length === 0) return alt;
   }
   return undefined;
@@ -173,12 +176,14 @@ function checkArray(schema: Schema, v: unknown[], path: string, out: SchemaResul
 function checkObject(schema: Schema, v: Record<string, unknown>, path: string, out: SchemaResult) {
   const props = (schema.properties ?? {}) as Record<string, Schema>;
   const required = (schema.required ?? []) as string[];
-  for (const [name, propSchema] of Object.entries(props)) {
-    if (v[name] === undefined && propSchema.default !== undefined)
-      v[name] = structuredClone(propSchema.default);
-  }
+  if (!out.dry)
+    for (const [name, propSchema] of Object.entries(props)) {
+      if (v[name] === undefined && propSchema.default !== undefined)
+        v[name] = structuredClone(propSchema.default);
+    }
   for (const name of required) {
-    if (v[name] === undefined)
+    // A dry walk counts a field with a default as present: a real walk would have filled it.
+    if (v[name] === undefined && !(out.dry && props[name]?.default !== undefined))
       out.causes.push({ reason: "FieldValueRequired", field: child(path, name), message: "Required value" });
   }
   const patternProps = schema.patternProperties as Record<string, Schema> | undefined;
@@ -195,7 +200,7 @@ function checkObject(schema: Schema, v: Record<string, unknown>, path: string, o
       (!preserve && additional === undefined && schema.properties !== undefined)
     ) {
       out.unknownFields.push(p);
-      delete v[name];
+      if (!out.dry) delete v[name];
     }
   }
 }
