@@ -34,20 +34,24 @@ const MAX_MESSAGE = 1024;
 const EVENT_NAMESPACE_FOR_CLUSTER_SCOPED = "default";
 const instance = hostname();
 
+/** What makes events similar: the same object, type, reason and reporting component. */
+export function similarKey(spec: EventSpec): string {
+  const m = spec.involved.metadata;
+  return [
+    m.uid ?? "",
+    spec.involved.kind,
+    m.namespace ?? "",
+    m.name,
+    spec.type,
+    spec.reason,
+    spec.component,
+  ].join("\0");
+}
+
 export function eventName(spec: EventSpec): string {
   const m = spec.involved.metadata;
   const digest = createHash("sha256")
-    .update(
-      [
-        m.uid ?? "",
-        spec.involved.kind,
-        m.namespace ?? "",
-        m.name,
-        spec.type,
-        spec.reason,
-        spec.combined ? "\0combined" : spec.message,
-      ].join("\0"),
-    )
+    .update(`${similarKey(spec)}\0${spec.combined ? "\0combined" : spec.message}`)
     .digest("hex")
     .slice(0, 16);
   // Object names may be up to 253 characters; the suffix must survive.

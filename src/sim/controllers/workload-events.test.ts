@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { KubeObject } from "../../apis/meta/types.ts";
-import { COMBINED_PREFIX } from "../events/aggregator.ts";
+import { COMBINED_PREFIX } from "../../util/event-aggregator.ts";
 import {
   container,
   isReady,

@@ -9,7 +9,7 @@ import { ObjectStore } from "../../apiserver/registry/object-store.ts";
 import { builtinResourceTypes } from "../../apiserver/resources/builtin.ts";
 import { ResourceRegistry } from "../../apiserver/resources/registry.ts";
 import { openMemoryStore } from "../../storage/memory/memory-store.ts";
-import { COMBINED_PREFIX } from "./aggregator.ts";
+import { COMBINED_PREFIX } from "../../util/event-aggregator.ts";
 import { EventRecorder, type EventRecorderOptions } from "./recorder.ts";
 
 /** The core/v1 Event fields these tests read. */

@@ -14,7 +14,7 @@ import type { KubeObject } from "../../apis/meta/types.ts";
 import type { InternalClient } from "../../apiserver/client/internal-client.ts";
 import { ApiError } from "../../apiserver/errors.ts";
 import { prepareForCreate } from "../../apiserver/handlers/prepare.ts";
-import { EventAggregator, hash53 } from "./aggregator.ts";
+import { EventAggregator, hash53 } from "../../util/event-aggregator.ts";
 import { type EventInfo, newEvent, referenceTo, repeated } from "./shapes.ts";
 
 export interface EventRecorderOptions {

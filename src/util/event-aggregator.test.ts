@@ -2,7 +2,7 @@
 // combined from the 10th on, the window resets after 10 minutes, and old records are pruned.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { COMBINED_PREFIX, EventAggregator, hash53 } from "./aggregator.ts";
+import { COMBINED_PREFIX, EventAggregator, hash53 } from "./event-aggregator.ts";
 
 test("the 10th distinct message within the window is combined, repeats are not", () => {
   const agg = new EventAggregator();

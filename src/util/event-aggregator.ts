@@ -1,4 +1,5 @@
-// client-go's EventAggregator: once an object has had 10 distinct messages for the same reason
+// client-go's EventAggregator, for every event recorder here (the hub's controllers, mcp-sim's
+// clusters): once an object has had 10 distinct messages for the same reason
 // within 10 minutes ("Created pod: a", "Created pod: b", ...), further ones stop being events
 // of their own and fold into one "(combined from similar events): ..." event whose count grows.
 // Keys are 53-bit hashes, so a remembered object costs a few numbers, not its messages.
