@@ -39,8 +39,8 @@ import { startHubProcess } from "./lib/hub-process.ts";
 import { round } from "./lib/latency.ts";
 import { progress } from "./lib/phase.ts";
 import { sampleProcess } from "./lib/proc-stats.ts";
-import { requireNode24, runHeader } from "./lib/report.ts";
-import { logTail, Teardown } from "./lib/teardown.ts";
+import { requireNode24, runBenchmark, runHeader } from "./lib/report.ts";
+import { logTail, Teardown, tearDownOnSignals } from "./lib/teardown.ts";
 import { startSimProcess } from "./sim/sim-process.ts";
 
 const TARGET_MIB = 64;
@@ -193,11 +193,7 @@ async function main(): Promise<number> {
   requireNode24();
   const cfg = footprintConfig();
   const teardown = new Teardown();
-  for (const signal of ["SIGINT", "SIGTERM"] as const)
-    process.once(signal, () => {
-      progress(`${signal}: cleaning up`);
-      void teardown.run().finally(() => process.exit(130));
-    });
+  tearDownOnSignals(teardown);
   const startedAt = new Date().toISOString();
   let result: Awaited<ReturnType<typeof measure>>;
   try {
@@ -217,10 +213,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e) => {
-    process.stderr.write(`agent-footprint bench failed: ${(e as Error).stack ?? e}\n`);
-    process.exit(1);
-  },
-);
+runBenchmark("agent-footprint", main);

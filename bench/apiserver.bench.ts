@@ -11,7 +11,7 @@ import { startHubProcess } from "./lib/hub-process.ts";
 import { round } from "./lib/latency.ts";
 import { measurePhase, progress } from "./lib/phase.ts";
 import { rssMiB } from "./lib/proc-stats.ts";
-import { requireNode24, runHeader } from "./lib/report.ts";
+import { requireNode24, runBenchmark, runHeader } from "./lib/report.ts";
 
 async function runOnce(cfg: ApiBenchConfig, durability: "full" | "normal") {
   const t0 = performance.now();
@@ -76,7 +76,4 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
 }
 
-main().catch((e) => {
-  process.stderr.write(`apiserver bench failed: ${(e as Error).stack ?? e}\n`);
-  process.exit(1);
-});
+runBenchmark("apiserver", main);

@@ -11,7 +11,7 @@
 import { type DiagFleetBenchConfig, diagFleetConfig } from "./diag-fleet/config.ts";
 import { runSize } from "./diag-fleet/size.ts";
 import { progress } from "./lib/phase.ts";
-import { requireNode24, runHeader } from "./lib/report.ts";
+import { requireNode24, runBenchmark, runHeader } from "./lib/report.ts";
 
 async function run(cfg: DiagFleetBenchConfig) {
   const sizes: (Awaited<ReturnType<typeof runSize>> | { clusters: number; error: string })[] = [];
@@ -37,10 +37,4 @@ async function main(): Promise<number> {
   return sizes.some((s) => "error" in s || s.summary.missing > 0) ? 1 : 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e) => {
-    process.stderr.write(`diag-fleet bench failed: ${(e as Error).stack ?? e}\n`);
-    process.exit(1);
-  },
-);
+runBenchmark("diag-fleet", main);

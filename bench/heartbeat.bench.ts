@@ -17,7 +17,7 @@ import { startHubProcess } from "./lib/hub-process.ts";
 import { round } from "./lib/latency.ts";
 import { measurePhase, progress } from "./lib/phase.ts";
 import { rssMiB, sampleProcess, sampleSelf } from "./lib/proc-stats.ts";
-import { requireNode24, runHeader } from "./lib/report.ts";
+import { requireNode24, runBenchmark, runHeader } from "./lib/report.ts";
 
 const HEARTBEAT = "mcp_hub_heartbeat_duration_seconds";
 const WRITE = "mcp_cluster_heartbeat_write_seconds";
@@ -209,7 +209,4 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
 }
 
-main().catch((e) => {
-  process.stderr.write(`heartbeat bench failed: ${(e as Error).stack ?? e}\n`);
-  process.exit(1);
-});
+runBenchmark("heartbeat", main);

@@ -8,7 +8,7 @@
 import { HubClient } from "./lib/hub-client.ts";
 import { startHubProcess } from "./lib/hub-process.ts";
 import { progress } from "./lib/phase.ts";
-import { requireNode24, runHeader } from "./lib/report.ts";
+import { requireNode24, runBenchmark, runHeader } from "./lib/report.ts";
 import { ensurePolicies, measurePlugin, measureWrites } from "./policy/admission.ts";
 import { type PolicyBenchConfig, policyConfig } from "./policy/config.ts";
 import { measureDistribution } from "./policy/distribution.ts";
@@ -68,10 +68,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e) => {
-    process.stderr.write(`policy bench failed: ${(e as Error).stack ?? e}\n`);
-    process.exit(1);
-  },
-);
+runBenchmark("policy", main);

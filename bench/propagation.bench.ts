@@ -11,8 +11,8 @@
 // Prints one JSON object on stdout; progress on stderr.
 // Usage: npx node bench/propagation.bench.ts   (sizes and switches: bench/propagation/config.ts)
 import { progress } from "./lib/phase.ts";
-import { requireNode24, runHeader } from "./lib/report.ts";
-import { Teardown } from "./lib/teardown.ts";
+import { requireNode24, runBenchmark, runHeader } from "./lib/report.ts";
+import { Teardown, tearDownOnSignals } from "./lib/teardown.ts";
 import { type PropagationBenchConfig, propagationConfig } from "./propagation/config.ts";
 import { runSize } from "./propagation/size.ts";
 
@@ -39,12 +39,7 @@ async function main(): Promise<number> {
   requireNode24();
   const cfg = propagationConfig();
   const teardown = new Teardown();
-  // Children and temp dirs go too when the benchmark itself is interrupted.
-  for (const signal of ["SIGINT", "SIGTERM"] as const)
-    process.once(signal, () => {
-      progress(`${signal}: cleaning up`);
-      void teardown.run().finally(() => process.exit(130));
-    });
+  tearDownOnSignals(teardown);
   const startedAt = new Date().toISOString();
   const sizes = await run(cfg, teardown);
   const atTarget = sizes.find((s) => s.clusters === TARGET_CLUSTERS);
@@ -66,10 +61,4 @@ async function main(): Promise<number> {
   return sizes.some((s) => "error" in s) ? 1 : 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e) => {
-    process.stderr.write(`propagation bench failed: ${(e as Error).stack ?? e}\n`);
-    process.exit(1);
-  },
-);
+runBenchmark("propagation", main);

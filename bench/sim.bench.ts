@@ -7,7 +7,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { round } from "./lib/latency.ts";
 import { measurePhase, progress } from "./lib/phase.ts";
 import { rssMiB } from "./lib/proc-stats.ts";
-import { requireNode24, runHeader } from "./lib/report.ts";
+import { requireNode24, runBenchmark, runHeader } from "./lib/report.ts";
 import { type SimBenchConfig, simBenchConfig } from "./sim/config.ts";
 import { requestPhase, sampleClients, warmUp } from "./sim/requests.ts";
 import { type SimProcess, startSimProcess } from "./sim/sim-process.ts";
@@ -131,7 +131,4 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
 }
 
-main().catch((e) => {
-  process.stderr.write(`sim bench failed: ${(e as Error).stack ?? e}\n`);
-  process.exit(1);
-});
+runBenchmark("sim", main);

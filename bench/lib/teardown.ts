@@ -22,6 +22,15 @@ export class Teardown {
   }
 }
 
+/** On SIGINT or SIGTERM to the benchmark itself, its children and temp dirs go too (exit 130). */
+export function tearDownOnSignals(teardown: Teardown): void {
+  for (const signal of ["SIGINT", "SIGTERM"] as const)
+    process.once(signal, () => {
+      progress(`${signal}: cleaning up`);
+      void teardown.run().finally(() => process.exit(130));
+    });
+}
+
 /** The last lines of a log, for a post-mortem printed before the log is deleted. */
 export async function logTail(path: string, lines = 15): Promise<string> {
   try {
