@@ -160,7 +160,8 @@ export class StatusController implements PropagationListener {
         });
         return { ...b, status: next };
       },
-      { status: true },
+      // From the cached binding, like every status write here: pure changes, no store read.
+      { status: true, base: binding, owned: true },
     );
     for (const e of events) this.events.record(e);
     const resource = bindingSpec(binding).resource;
@@ -171,7 +172,7 @@ export class StatusController implements PropagationListener {
         const next = templateStatus(t, agg);
         return !next || jsonEqual(next, t.status ?? {}) ? undefined : { ...t, status: next };
       },
-      { status: true },
+      { status: true, base: this.cache.templates.get(resource), owned: true },
     );
   }
 }
