@@ -8,7 +8,7 @@ export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export interface Proc {
   name: string;
   child: ChildProcess;
-  /** Resolves with the first match of `re` on stdout, rejects if the process exits first. */
+  /** Resolves with the first match of `re` in stdout's whole lines, rejects if the process exits first. */
   waitFor(re: RegExp, timeoutMs: number): Promise<RegExpMatchArray>;
   stop(): Promise<void>;
   output(): string;
@@ -41,7 +41,8 @@ export function startBinary(
           timeoutMs,
         );
         const check = () => {
-          const m = out.match(re);
+          // Whole lines only: a pipe read can end in the middle of the line being written.
+          const m = out.slice(0, out.lastIndexOf("\n") + 1).match(re);
           if (m) finish(undefined, m);
         };
         const onExit = () =>

@@ -45,12 +45,13 @@ function run(kubeconfig: string, args: string[], stdin = ""): Promise<Result> {
   return new Promise((resolve) => proc.on("close", (code) => resolve({ code, stdout, stderr })));
 }
 
-/** Resolves when the process's stdout contains the text; rejects after the timeout. */
+/** Resolves when a whole line of the process's stdout contains the text; rejects after the timeout. */
 function waitForOutput(proc: ChildProcess, text: string, seen: { out: string }, ms = 10_000): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`timed out waiting for "${text}" in:\n${seen.out}`)), ms);
     const check = () => {
-      if (seen.out.includes(text)) {
+      // Only whole lines count: a pipe read can end in the middle of the row being written.
+      if (seen.out.slice(0, seen.out.lastIndexOf("\n") + 1).includes(text)) {
         clearTimeout(timer);
         proc.stdout?.off("data", check);
         resolve();

@@ -138,7 +138,7 @@ function waitForServing(
       reject(new Error(`mcp-server did not report serving within ${timeoutMs} ms${describe()}`));
     }, timeoutMs);
     const onData = () => {
-      const m = /MCP hub serving on (https:\/\/\S+)/.exec(output().stdout);
+      const m = /MCP hub serving on (https:\/\/\S+)\r?\n/.exec(output().stdout);
       if (!m) return;
       cleanup();
       resolvePromise(m[1]);

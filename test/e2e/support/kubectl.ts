@@ -89,7 +89,12 @@ export function kubectlWatch(args: string[], opts: KubectlOptions): KubectlWatch
   });
   child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
   const closed = new Promise<void>((r) => child.once("close", () => r()));
-  const lines = () => stdout.split("\n").filter((l) => l.trim() !== "");
+  // Only whole lines: a pipe read can end in the middle of a row kubectl is still writing.
+  const lines = () =>
+    stdout
+      .slice(0, stdout.lastIndexOf("\n") + 1)
+      .split("\n")
+      .filter((l) => l.trim() !== "");
   return {
     lines,
     waitForLine(pred, timeoutMs = 10_000) {
