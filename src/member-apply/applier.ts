@@ -30,6 +30,11 @@ export interface MemberApplierOptions {
   timeoutMs?: number;
   /** How long to wait for kinds of CRDs applied in the same update to be served. Default 10 s. */
   crdWaitMs?: number;
+  /**
+   * How long a re-create (immutableFieldChange: Recreate) waits for the old object to go before
+   * leaving it to the next resync. Default 10 s.
+   */
+  recreateTimeoutMs?: number;
   /** Which failed requests are repeated at once (429, 5xx), after how long. Default retryDelayMs. */
   retry?: RetryPolicy;
   /**
@@ -71,6 +76,7 @@ export class MemberApplier {
         connections: opts.connections,
       }),
       log: opts.log,
+      recreateTimeoutMs: opts.recreateTimeoutMs ?? 10_000,
     };
     this.persistence = opts.persistence;
     this.limit = createLimiter(opts.concurrency ?? 8);

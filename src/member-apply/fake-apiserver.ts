@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { TestContext } from "node:test";
 import { KubeConfig } from "@kubernetes/client-node";
+import type { KubeObject } from "../apis/meta/types.ts";
 
 export interface FakeResource {
   name: string;
@@ -132,4 +133,40 @@ export async function startFakeApiserver(t: TestContext, namespace?: string): Pr
     currentContext: "c",
   });
   return fake;
+}
+
+/**
+ * A fake member holding objects by path: GET reads them, apply stores the body it is sent (uid
+ * `uid-<path>`, or the stored object's), DELETE removes them (honouring a uid precondition).
+ * `extra` answers first, for what a test scripts. Returns the store, for the test to read or edit.
+ */
+export function withStore(fake: FakeApiserver, extra?: (r: Recorded) => Reply | undefined) {
+  const store = new Map<string, KubeObject>();
+  fake.handle = (r) => {
+    const scripted = extra?.(r);
+    if (scripted) return scripted;
+    const o = store.get(r.path);
+    const missing = () => status(404, "NotFound", `"${r.path.split("/").pop()}" not found`);
+    if (r.method === "GET") return o ? { status: 200, body: o } : missing();
+    if (r.method === "PATCH") {
+      const next = { ...(r.body as KubeObject) };
+      next.metadata = { ...next.metadata, uid: o?.metadata.uid ?? `uid-${r.path}` };
+      store.set(r.path, next);
+      return { status: 200, body: next };
+    }
+    if (r.method === "DELETE") {
+      if (!o) return missing();
+      const uid = (r.body as { preconditions?: { uid?: string } } | undefined)?.preconditions?.uid;
+      if (uid && uid !== o.metadata.uid)
+        return status(
+          409,
+          "Conflict",
+          `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${o.metadata.uid}`,
+        );
+      store.delete(r.path);
+      return { status: 200, body: o };
+    }
+    return undefined;
+  };
+  return store;
 }

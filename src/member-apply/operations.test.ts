@@ -7,36 +7,9 @@ import { test } from "node:test";
 import pino from "pino";
 import type { KubeObject } from "../apis/meta/types.ts";
 import { MemberApplier } from "./applier.ts";
-import {
-  type FakeApiserver,
-  type Recorded,
-  type Reply,
-  startFakeApiserver,
-  status,
-} from "./fake-apiserver.ts";
+import { type FakeApiserver, startFakeApiserver, status, withStore } from "./fake-apiserver.ts";
 import { appliedConfiguration } from "./operations.ts";
 import { configMap, marked } from "./testing.ts";
-
-/** A fake member holding objects by path: GET reads them, apply stores the body it is sent. */
-function withStore(fake: FakeApiserver, extra?: (r: Recorded) => Reply | undefined) {
-  const store = new Map<string, KubeObject>();
-  fake.handle = (r) => {
-    const scripted = extra?.(r);
-    if (scripted) return scripted;
-    if (r.method === "GET") {
-      const o = store.get(r.path);
-      return o ? { status: 200, body: o } : status(404, "NotFound", "not found");
-    }
-    if (r.method === "PATCH") {
-      const o = { ...(r.body as KubeObject) };
-      o.metadata = { ...o.metadata, uid: `uid-${r.path}` };
-      store.set(r.path, o);
-      return { status: 200, body: o };
-    }
-    return undefined;
-  };
-  return store;
-}
 
 function applier(t: { after(fn: () => unknown): void }, fake: FakeApiserver): MemberApplier {
   const a = new MemberApplier({

@@ -24,6 +24,7 @@ import {
 import { diffPaths, hubOwned, project, retainedPaths } from "./drift.ts";
 import { healthOf } from "./health.ts";
 import { deletePath, getPath, type PathSegment, setPath } from "./paths.ts";
+import { deleteAndWait, immutableFields, recreatesOnImmutableChange } from "./recreate.ts";
 import type { ManifestStatus, Tombstone } from "./types.ts";
 
 export interface OpContext {
@@ -34,6 +35,8 @@ export interface OpContext {
    * operations after it fail at once instead of each waiting for its own timeout.
    */
   down?: unknown;
+  /** How long a re-create waits for the old object to go (see src/member-apply/recreate.ts). */
+  recreateTimeoutMs?: number;
 }
 
 export interface Outcome {
@@ -162,6 +165,8 @@ export interface ApplyInput {
   /** The live object when already read; null: known not to exist; undefined: not read. */
   live?: KubeObject | null;
   signal?: AbortSignal;
+  /** This apply follows a re-create: a second refusal is reported, not re-created again. */
+  recreated?: boolean;
 }
 
 export async function applyManifest(ctx: OpContext, m: KubeObject, o: ApplyInput): Promise<Outcome> {
@@ -195,8 +200,49 @@ export async function applyManifest(ctx: OpContext, m: KubeObject, o: ApplyInput
       e.causes.some((c) => c.reason === "FieldManagerConflict")
     )
       return fieldConflict(m, e);
+    const immutable = immutableFields(e);
+    if (immutable.length > 0 && !o.recreated)
+      return immutableChange(ctx, m, o, e as MemberApiError, immutable);
     return failed(ctx, m, e, o.owned);
   }
+}
+
+/**
+ * The member cannot change `fields` in place. With `immutableFieldChange: Recreate` on an object
+ * MCP owns (or adopts), it is deleted and created again; otherwise the member's 422 is reported
+ * with what would resolve it.
+ */
+async function immutableChange(
+  ctx: OpContext,
+  m: KubeObject,
+  o: ApplyInput,
+  e: MemberApiError,
+  fields: string[],
+): Promise<Outcome> {
+  const overwrite = m.metadata.annotations?.[CONFLICT_ANNOTATION] === "Overwrite";
+  if (!recreatesOnImmutableChange(m) || !(o.owned || overwrite)) {
+    const out = failed(ctx, m, e, o.owned);
+    out.status.message =
+      `${out.status.message} (${fields.join(", ")} cannot be changed in place; set ` +
+      `immutableFieldChange: Recreate in the policy to have MCP delete and re-create the object)`;
+    return out;
+  }
+  try {
+    const gone = await deleteAndWait(ctx.api, m, { signal: o.signal, timeoutMs: ctx.recreateTimeoutMs });
+    if (!gone) {
+      const message =
+        `${kindLabel(m)} is being deleted to be re-created (${fields.join(", ")} cannot be changed ` +
+        `in place); it is applied again once it is gone`;
+      return { status: { ...baseStatus(m), applied: false, reason: "Recreating", message }, owned: true };
+    }
+  } catch (err) {
+    return failed(ctx, m, err, o.owned);
+  }
+  ctx.log.info({ object: manifestId(m), fields }, "re-creating an object whose immutable fields changed");
+  const out = await applyManifest(ctx, m, { owned: true, live: null, signal: o.signal, recreated: true });
+  if (out.status.applied)
+    out.status.message = `re-created in the member: ${fields.join(", ")} cannot be changed in place`;
+  return out;
 }
 
 export interface CheckInput {

@@ -21,6 +21,7 @@ export interface BindingSpec {
   replicas?: number;
   conflictResolution?: "Abort" | "Overwrite";
   retainFields?: string[];
+  immutableFieldChange?: "Fail" | "Recreate";
   preserveResourcesOnDeletion?: boolean;
   suspendDispatching?: boolean;
   gracefulEvictions?: { cluster: string; reason: string; since: string }[];

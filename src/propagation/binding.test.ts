@@ -95,7 +95,11 @@ describe("the desired ResourceBinding", () => {
       clusters: [],
       requiredBy: [
         { ref: web, clusters: ["b", "a"], options: { conflictResolution: "Overwrite" } },
-        { ref: api, clusters: ["c", "a"], options: { suspendDispatching: true } },
+        {
+          ref: api,
+          clusters: ["c", "a"],
+          options: { suspendDispatching: true, immutableFieldChange: "Recreate" },
+        },
       ],
     });
     assert.deepEqual(spec, {
@@ -103,6 +107,8 @@ describe("the desired ResourceBinding", () => {
       requiredBy: [api, web],
       clusters: [{ name: "a" }, { name: "b" }, { name: "c" }],
       conflictResolution: "Overwrite",
+      // An immutable ConfigMap changed at the hub: re-created if any requirer's policy says so.
+      immutableFieldChange: "Recreate",
     });
   });
 

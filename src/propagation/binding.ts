@@ -31,6 +31,7 @@ export interface ObjectRef {
 export interface DeliveryOptions {
   conflictResolution?: "Abort" | "Overwrite";
   retainFields?: string[];
+  immutableFieldChange?: "Fail" | "Recreate";
   preserveResourcesOnDeletion?: boolean;
   suspendDispatching?: boolean;
 }
@@ -84,6 +85,10 @@ function dependencyOptions(requirers: readonly Requirer[]): DeliveryOptions {
     ...(requirers.some((r) => r.options.conflictResolution === "Overwrite")
       ? { conflictResolution: "Overwrite" }
       : {}),
+    // An immutable ConfigMap a workload needs changed: re-created if any workload's policy says so.
+    ...(requirers.some((r) => r.options.immutableFieldChange === "Recreate")
+      ? { immutableFieldChange: "Recreate" }
+      : {}),
     ...(requirers.some((r) => r.options.preserveResourcesOnDeletion)
       ? { preserveResourcesOnDeletion: true }
       : {}),
@@ -107,6 +112,7 @@ export function desiredBindingSpec(input: BindingInput): Record<string, unknown>
     ...(input.replicas !== undefined && input.policy ? { replicas: input.replicas } : {}),
     ...(opts.conflictResolution ? { conflictResolution: opts.conflictResolution } : {}),
     ...(opts.retainFields && opts.retainFields.length > 0 ? { retainFields: [...opts.retainFields] } : {}),
+    ...(opts.immutableFieldChange === "Recreate" ? { immutableFieldChange: "Recreate" } : {}),
     ...(preserve ? { preserveResourcesOnDeletion: true } : {}),
     ...(opts.suspendDispatching ? { suspendDispatching: true } : {}),
     ...(input.evictions && input.evictions.length > 0

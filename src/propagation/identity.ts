@@ -16,6 +16,8 @@ export const BINDING_ANNOTATION = "mcp.platform/binding";
 export const REVISION_ANNOTATION = "mcp.platform/revision";
 export const CONFLICT_ANNOTATION = "mcp.platform/conflict-resolution";
 export const RETAIN_ANNOTATION = "mcp.platform/retain-fields";
+/** "Recreate": a change to an immutable field deletes and re-creates the member's object. */
+export const IMMUTABLE_ANNOTATION = "mcp.platform/immutable-field-change";
 /** On a ResourceBinding: the uid of its template. Look bindings up by it, never by re-deriving a name. */
 export const TEMPLATE_UID_LABEL = "mcp.platform/template-uid";
 /** The field manager MCP applies with, in members. */

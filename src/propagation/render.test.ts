@@ -128,6 +128,7 @@ describe("marks, revisions and content", () => {
       binding: "shop/web-deployment",
       conflictResolution: "Overwrite",
       retainFields: ["spec.replicas", "spec.paused"],
+      immutableFieldChange: "Recreate",
     });
     assert.deepEqual(m.metadata.labels, { app: "web", "mcp.platform/managed": "true" });
     assert.deepEqual(m.metadata.annotations, {
@@ -135,6 +136,7 @@ describe("marks, revisions and content", () => {
       "mcp.platform/binding": "shop/web-deployment",
       "mcp.platform/conflict-resolution": "Overwrite",
       "mcp.platform/retain-fields": "spec.replicas,spec.paused",
+      "mcp.platform/immutable-field-change": "Recreate",
     });
   });
 

@@ -11,6 +11,7 @@ import { isObject } from "../apis/meta/types.ts";
 import {
   BINDING_ANNOTATION,
   CONFLICT_ANNOTATION,
+  IMMUTABLE_ANNOTATION,
   MANAGED_LABEL,
   RETAIN_ANNOTATION,
   REVISION_ANNOTATION,
@@ -18,7 +19,13 @@ import {
 import { pruneForMember } from "./prune.ts";
 
 const LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
-const MCP_ANNOTATIONS = [BINDING_ANNOTATION, REVISION_ANNOTATION, CONFLICT_ANNOTATION, RETAIN_ANNOTATION];
+const MCP_ANNOTATIONS = [
+  BINDING_ANNOTATION,
+  REVISION_ANNOTATION,
+  CONFLICT_ANNOTATION,
+  RETAIN_ANNOTATION,
+  IMMUTABLE_ANNOTATION,
+];
 
 /** Kinds whose spec.replicas is the workload's size (set per cluster for Divided, even when absent). */
 const REPLICATED = new Set([
@@ -72,6 +79,7 @@ export interface Marks {
   binding: string;
   conflictResolution?: "Abort" | "Overwrite";
   retainFields?: string[];
+  immutableFieldChange?: "Fail" | "Recreate";
 }
 
 /** Adds MCP's label and annotations (in place; returns the manifest). */
@@ -85,6 +93,8 @@ export function markManifest(m: KubeObject, marks: Marks): KubeObject {
   else delete annotations[CONFLICT_ANNOTATION];
   if (marks.retainFields?.length) annotations[RETAIN_ANNOTATION] = marks.retainFields.join(",");
   else delete annotations[RETAIN_ANNOTATION];
+  if (marks.immutableFieldChange === "Recreate") annotations[IMMUTABLE_ANNOTATION] = "Recreate";
+  else delete annotations[IMMUTABLE_ANNOTATION];
   delete annotations[REVISION_ANNOTATION];
   m.metadata.annotations = annotations;
   return m;

@@ -97,6 +97,7 @@ interface PropagationSpecShape extends SchedulingPolicy {
   conflictResolution?: "Abort" | "Overwrite";
   preserveResourcesOnDeletion?: boolean;
   retainFields?: string[];
+  immutableFieldChange?: "Fail" | "Recreate";
   suspension?: { dispatching?: boolean };
 }
 
@@ -113,6 +114,7 @@ export function policyInfo(obj: KubeObject): PolicyInfo {
   const options: DeliveryOptions = {
     ...(spec.conflictResolution ? { conflictResolution: spec.conflictResolution } : {}),
     ...(spec.retainFields?.length ? { retainFields: spec.retainFields } : {}),
+    ...(spec.immutableFieldChange === "Recreate" ? { immutableFieldChange: "Recreate" } : {}),
     ...(spec.preserveResourcesOnDeletion ? { preserveResourcesOnDeletion: true } : {}),
     ...(spec.suspension?.dispatching ? { suspendDispatching: true } : {}),
   };

@@ -26,6 +26,7 @@ const webPolicy = (placement: Record<string, unknown> = EAST) =>
     placement,
     conflictResolution: "Overwrite",
     retainFields: ["spec.replicas"],
+    immutableFieldChange: "Recreate",
   });
 
 async function eastWestFleet(h: Awaited<ReturnType<typeof startSchedulerTest>>) {
@@ -80,6 +81,7 @@ test("a selected Deployment gets a binding: owner, resource, policy, clusters, r
     replicas: 2,
     conflictResolution: "Overwrite",
     retainFields: ["spec.replicas"],
+    immutableFieldChange: "Recreate",
   });
   const cond = scheduledCondition(b);
   assert.equal(cond?.reason, "Success");

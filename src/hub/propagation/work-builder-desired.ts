@@ -65,6 +65,7 @@ export function desiredManifests(input: DesiredInput): Desired {
         binding: ref,
         conflictResolution: spec.conflictResolution,
         retainFields: spec.retainFields,
+        immutableFieldChange: spec.immutableFieldChange,
       }),
     );
   }

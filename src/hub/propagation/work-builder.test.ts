@@ -25,6 +25,7 @@ test("a binding becomes one Work per target cluster with its rendered, marked ma
     replicas: 6,
     conflictResolution: "Overwrite",
     retainFields: ["spec.replicas"],
+    immutableFieldChange: "Recreate",
   });
   await h.settle();
   for (const [cluster, replicas] of [
@@ -50,6 +51,7 @@ test("a binding becomes one Work per target cluster with its rendered, marked ma
         "mcp.platform/binding": "shop/web-deployment",
         "mcp.platform/conflict-resolution": "Overwrite",
         "mcp.platform/retain-fields": "spec.replicas",
+        "mcp.platform/immutable-field-change": "Recreate",
         "mcp.platform/revision": "1",
       },
     });

@@ -71,6 +71,14 @@ export const PropagationSpec = Type.Object({
   retainFields: Type.Optional(
     Type.Array(Type.String(), { description: "JSON paths members own (e.g. spec.replicas)" }),
   ),
+  immutableFieldChange: Type.Optional(
+    Type.Union([Type.Literal("Fail"), Type.Literal("Recreate")], {
+      default: "Fail",
+      description:
+        "A change the member cannot make in place (an immutable field): Fail reports the member's " +
+        "error; Recreate deletes the member's object and creates it again",
+    }),
+  ),
   failover: Type.Optional(
     Type.Object({
       application: Type.Optional(

@@ -32,6 +32,7 @@ export const ResourceBinding = platformObject("ResourceBinding", {
     replicas: Type.Optional(Type.Integer({ minimum: 0 })),
     conflictResolution: Type.Optional(Type.Union([Type.Literal("Abort"), Type.Literal("Overwrite")])),
     retainFields: Type.Optional(Type.Array(Type.String())),
+    immutableFieldChange: Type.Optional(Type.Union([Type.Literal("Fail"), Type.Literal("Recreate")])),
     preserveResourcesOnDeletion: Type.Optional(Type.Boolean()),
     suspendDispatching: Type.Optional(Type.Boolean()),
     /**
