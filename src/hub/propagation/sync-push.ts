@@ -27,12 +27,14 @@ import type { PropagationCache, PropagationListener } from "./cache.ts";
 import { DirtyQueue } from "./dirty-queue.ts";
 import { workDelta } from "./sync-delta.ts";
 import { pushSyncFailureEvents } from "./sync-push-failure.ts";
-import { workSpec } from "./work-object.ts";
+import { workSpec, workStatus } from "./work-object.ts";
 import type { Ack } from "./work-status.ts";
 
 /** What the syncer needs of src/member-apply's MemberApplier. */
 export interface PushApplier {
   readonly ackedRevision: number;
+  /** Every desired manifest's last status. */
+  statuses(): ManifestStatus[];
   apply(update: WorkDelta, signal?: AbortSignal): Promise<ManifestStatus[] | undefined>;
   resync(signal?: AbortSignal): Promise<ManifestStatus[]>;
   close(): Promise<void>;
@@ -189,20 +191,50 @@ export class PushSync implements PropagationListener {
     if (!t || this.ac.signal.aborted) return;
     try {
       await this.syncTarget(name, t);
-      t.failure = undefined;
     } catch (err) {
-      if (!this.ac.signal.aborted && this.targets.get(name) === t) this.failed(name, t, err);
+      if (!this.ac.signal.aborted && this.targets.get(name) === t) await this.failed(name, t, err);
       throw err; // the queue retries it with backoff
+    }
+    // Recovered: the Work's Applied condition stops showing the failure (an ack the pass already
+    // recorded makes this one write nothing).
+    if (t.failure !== undefined && t.applier) {
+      t.failure = undefined;
+      await this.recordAckLogged(name, { revision: t.applier.ackedRevision, statuses: t.applier.statuses() });
     }
   }
 
-  /** SyncFailed on every binding delivering to the cluster, once per distinct failure in a row. */
-  private failed(name: string, t: Target, err: unknown): void {
+  /**
+   * A failed pass: SyncFailed on every binding delivering to the cluster (once per distinct
+   * failure in a row), and the error on its Work (Applied=False, reason AgentError, as an agent's error
+   * ack does), keeping the revision and manifest statuses last recorded.
+   */
+  private async failed(name: string, t: Target, err: unknown): Promise<void> {
     const message = err instanceof Error ? err.message : String(err);
-    if (t.failure === message) return;
-    t.failure = message;
-    for (const e of pushSyncFailureEvents(this.opts.cache.bindingsOfCluster(name), name, message))
-      this.events.record(e);
+    if (t.failure !== message) {
+      t.failure = message;
+      for (const e of pushSyncFailureEvents(this.opts.cache.bindingsOfCluster(name), name, message))
+        this.events.record(e);
+    }
+    // Every time (the Work may be new since the failure began): an unchanged status writes nothing.
+    const work = this.opts.cache.works.get(name);
+    if (!work) return;
+    const last = workStatus(work);
+    await this.recordAckLogged(name, {
+      revision: last.appliedRevision ?? 0,
+      statuses: last.manifestStatuses ?? [],
+      error: `push sync failed: ${message}`,
+    });
+  }
+
+  private async recordAckLogged(name: string, ack: Ack): Promise<void> {
+    try {
+      await this.opts.recordAck(name, ack);
+    } catch (e) {
+      this.opts.log.warn(
+        { cluster: name, err: (e as Error).message },
+        "cannot record the sync result on the Work",
+      );
+    }
   }
 
   private async syncTarget(name: string, t: Target): Promise<void> {
