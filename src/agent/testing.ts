@@ -29,9 +29,12 @@ export interface TestHub {
   ): Promise<{ status: number; body: T }>;
   /** Stops the hub and starts it again on the same data dir and ports. */
   restart(): Promise<void>;
-  /** The two halves of restart(), for tests that act while the hub is down. */
+  /**
+   * The two halves of restart(), for tests that act while the hub is down; start's flags replace
+   * those given at first (the same data dir and ports).
+   */
   stop(): Promise<void>;
-  start(): Promise<void>;
+  start(flags?: string[]): Promise<void>;
 }
 
 export async function startTestHub(t: TestContext, flags: string[] = []): Promise<TestHub> {
@@ -47,11 +50,11 @@ export async function startTestHub(t: TestContext, flags: string[] = []): Promis
     { level: "info", redact: { paths: ["*.authorization", "*.token", "*.credential"] } },
     sink,
   );
-  const options = (listen: string, agentListen: string) =>
+  const options = (listen: string, agentListen: string, extra = flags) =>
     compileHubOptions(
       parseFlags(hubFlags, [
         ...["--data", dataDir, "--listen", listen, "--agent-listen", agentListen, "--audit-log", "off"],
-        ...flags,
+        ...extra,
       ]).flags,
     );
   let hub = await startHub(options("127.0.0.1:0", "127.0.0.1:0"), log);
@@ -98,8 +101,8 @@ export async function startTestHub(t: TestContext, flags: string[] = []): Promis
       closed = true;
       await hub.close();
     },
-    async start() {
-      hub = await startHub(options(`127.0.0.1:${hub.port}`, `127.0.0.1:${hub.agentPort}`), log);
+    async start(again = flags) {
+      hub = await startHub(options(`127.0.0.1:${hub.port}`, `127.0.0.1:${hub.agentPort}`, again), log);
       closed = false;
     },
   };
