@@ -49,7 +49,7 @@ function member(fake: FakeApiserver) {
     return status(
       422,
       "Invalid",
-      `Deployment.apps "web" is invalid: spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"app":"v2"}}: field is immutable`,
+      `Deployment.apps "web" is invalid: spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"app":"v2"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable`,
       [
         {
           reason: "FieldValueInvalid",
@@ -144,9 +144,11 @@ test("with immutableFieldChange: Recreate the object is deleted by uid and creat
   // The refused apply, a read for the uid, a delete of exactly that object, a read showing it
   // gone, and the apply that creates it.
   assert.deepEqual(methods(fake), ["PATCH", "GET", "DELETE", "GET", "PATCH"]);
-  const del = fake.requests.find((r) => r.method === "DELETE");
-  assert.deepEqual((del?.body as { preconditions?: unknown }).preconditions, { uid: `uid-${PATH}` });
-  assert.equal((del?.body as { propagationPolicy?: string }).propagationPolicy, "Background");
+  const del = fake.requests.find((r) => r.method === "DELETE")?.body as
+    | { preconditions?: unknown; propagationPolicy?: string }
+    | undefined;
+  assert.deepEqual(del?.preconditions, { uid: `uid-${PATH}` });
+  assert.equal(del?.propagationPolicy, "Background");
   // The re-created object is MCP's as before: a resync finds no drift.
   const [again] = await a.resync();
   assert.equal(again.applied, true);

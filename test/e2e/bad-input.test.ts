@@ -356,7 +356,9 @@ test('wrong field types on a built-in template kind: Deployment spec.replicas "t
 test("a body over 3 MiB sent chunked (no Content-Length) is 413 and the hub keeps serving", async () => {
   const res = await api.request("POST", CONFIGMAPS, { body: oversized(), chunked: true });
   assertStatus(res, 413, "RequestEntityTooLarge");
-  const health = await eventually(() => api.request("GET", "/healthz"), { timeoutMs: 10_000 }).catch((e) => e);
+  const health = await eventually(() => api.request("GET", "/healthz"), { timeoutMs: 10_000 }).catch(
+    (e) => e,
+  );
   assert.ok(!(health instanceof Error), `hub stopped answering: ${health}\n${hub.output().stderr}`);
   assert.equal(health.status, 200);
   assertStatus(await api.request("GET", `${CONFIGMAPS}/too-big`), 404, "NotFound");
