@@ -113,7 +113,9 @@ export class SimCluster {
     this.nodeNames = nodeNames(opts.profile);
     this.log = (opts.log ?? pino({ level: "silent" })).child({ cluster: this.name });
     this.store = openMemoryStore();
-    const registry = new ResourceRegistry(simResourceTypes(new ServiceAllocator()));
+    const registry = new ResourceRegistry(
+      simResourceTypes(new ServiceAllocator(), this.profile.kubernetesVersion),
+    );
     const objects = new ObjectStore(this.store);
     this.client = new InternalClient(objects, registry, this.log);
     const nsType = registry.lookup("", "v1", "namespaces")!;

@@ -389,7 +389,7 @@ test("propagation survives a hub SIGKILL mid-way: every member converges, revisi
   }
 });
 
-test("propagation to a push-mode member (the hub applies through its credential)", {
+test("propagation to a push-mode member (the hub applies through its credential); Recreate in both modes", {
   timeout: 180_000,
 }, async (t) => {
   const fleet = await startJoinedFleet(
@@ -423,4 +423,56 @@ test("propagation to a push-mode member (the hub applies through its credential)
     intervalMs: 200,
     what: "push-member drift reverted",
   });
+
+  // A Job's pod template cannot change in place: with immutableFieldChange: Recreate both members
+  // (the push one through the hub, the pull one through its agent) get a new Job.
+  const hubKc = { kubeconfig: fleet.hub().kubeconfigPath };
+  await kubectlOk(["apply", "-f", "-"], { ...hubKc, input: MIGRATE_JOB });
+  const job = async (c: string) => {
+    const r = await kubectl(["get", "job", "migrate", "-o", "json"], { kubeconfig: fleet.kubeconfigOf(c) });
+    if (r.code !== 0) return undefined;
+    const o = JSON.parse(r.stdout) as Obj & { metadata: { uid: string } };
+    const image = (o.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec
+      .containers[0].image;
+    return { uid: o.metadata.uid, image };
+  };
+  const first = new Map<string, string>();
+  for (const c of ["sim-001", "sim-002"])
+    await eventually(
+      async () => {
+        const j = await job(c);
+        assert.equal(j?.image, "registry.example/migrate:1");
+        first.set(c, j.uid);
+      },
+      { timeoutMs: 30_000, intervalMs: 200, what: `the Job in ${c}` },
+    );
+  await kubectlOk(["set", "image", "job/migrate", "migrate=registry.example/migrate:2"], hubKc);
+  for (const c of ["sim-001", "sim-002"])
+    await eventually(
+      async () => {
+        const j = await job(c);
+        assert.equal(j?.image, "registry.example/migrate:2");
+        assert.notEqual(j.uid, first.get(c), "a new Job, not the old one changed");
+      },
+      { timeoutMs: 30_000, intervalMs: 200, what: `the Job re-created in ${c}` },
+    );
 });
+
+const MIGRATE_JOB = `
+apiVersion: batch/v1
+kind: Job
+metadata: {name: migrate, namespace: default}
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: migrate, image: registry.example/migrate:1}]
+---
+apiVersion: mcp.platform/v1
+kind: ClusterPropagationPolicy
+metadata: {name: migrate}
+spec:
+  resourceSelectors: [{apiVersion: batch/v1, kind: Job, name: migrate, namespace: default}]
+  placement: {clusterAffinity: {clusterNames: [sim-001, sim-002]}}
+  immutableFieldChange: Recreate
+`;

@@ -3,10 +3,12 @@
 // allocated node so replicas spread. A pod that fits nowhere gets PodScheduled=False/Unschedulable
 // with Kubernetes' message and waits: it is retried when a node changes in a way that matters or
 // when a bound pod goes away (freeing resources), never on a timer. Bindings and failures are
-// the Scheduled and FailedScheduling events of the default-scheduler.
+// the Scheduled and FailedScheduling events of the default-scheduler. Pods are bound as
+// kube-scheduler binds them, through the binding (binding.ts), never by a pod update.
 import type { KubeObject } from "../../apis/meta/types.ts";
 import { nodeNames } from "../node-objects.ts";
-import { type Controller, type ControllerEnv, mutate, newQueue, recordEvent, writeStatus } from "./env.ts";
+import { bindPod } from "./binding.ts";
+import { type Controller, type ControllerEnv, newQueue, recordEvent, writeStatus } from "./env.ts";
 import {
   isPodTerminal,
   isTerminating,
@@ -137,13 +139,8 @@ export function startScheduler(env: ControllerEnv): Controller {
     }
     waiting.delete(key);
     const nodeName = best.node.metadata.name!;
-    let bound = false;
-    await mutate(env, pod, (cur) => {
-      if (podSpec(cur).nodeName) return undefined;
-      cur.spec = { ...podSpec(cur), nodeName };
-      bound = true;
-      return cur;
-    });
+    // Through the binding, as kube-scheduler binds: a pod update may not set spec.nodeName.
+    const bound = await bindPod(env, pod, nodeName);
     if (bound)
       report(pod, {
         reason: "Scheduled",

@@ -11,8 +11,20 @@ export function defaultNamespace(obj: KubeObject): void {
   setDefaultString(child(obj as Rec, "status"), "phase", "Active");
 }
 
+/**
+ * Opaque unless typed; stringData is write-only: like the v1 to internal conversion, it is merged
+ * into data (base64, overriding data's keys) and never stored, so validation sees data only.
+ */
 export function defaultSecret(obj: KubeObject): void {
-  setDefaultString(obj as Rec, "type", "Opaque");
+  const secret = obj as Rec;
+  setDefaultString(secret, "type", "Opaque");
+  if (isRec(secret.stringData)) {
+    const data = isRec(secret.data) ? { ...secret.data } : {};
+    for (const [k, v] of Object.entries(secret.stringData))
+      data[k] = Buffer.from(String(v)).toString("base64");
+    secret.data = data;
+  }
+  delete secret.stringData;
 }
 
 export function defaultEndpoints(obj: KubeObject): void {
