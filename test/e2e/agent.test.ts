@@ -116,9 +116,16 @@ test("hub + 3 simulated clusters + 3 agents: Ready, Unknown when an agent stops,
     what: "sim-002 Unknown",
   });
   t.diagnostic(`sim-002 Unknown ${Date.now() - stoppedAt} ms after its agent stopped`);
-  const during = await clusters();
-  assert.equal(ready(during.get("sim-001")), "True");
-  assert.equal(ready(during.get("sim-003")), "True");
+  // The others keep reporting (a heartbeat a loaded machine delayed past 3 intervals would make
+  // one Unknown for a moment; it is Ready again at the next one).
+  await eventually(
+    async () => {
+      const during = await clusters();
+      assert.equal(ready(during.get("sim-001")), "True");
+      assert.equal(ready(during.get("sim-003")), "True");
+    },
+    { timeoutMs: 10_000, what: "sim-001 and sim-003 Ready while sim-002's agent is stopped" },
+  );
 
   // 3. Restart it (no bootstrap token: it reuses its stored credential): Ready again.
   startAgent("sim-002");

@@ -9,6 +9,7 @@ import type { InternalClient } from "../../apiserver/client/internal-client.ts";
 import type { AgentStreamExtension } from "../agent-endpoint/connect.ts";
 import type { CredentialStore } from "../clusters/credentials.ts";
 import type { MemberLinks } from "../clusters/member.ts";
+import { AckBuffer } from "./ack-buffer.ts";
 import { PropagationCache } from "./cache.ts";
 import { PropagationMetrics } from "./metrics.ts";
 import { StatusController } from "./status.ts";
@@ -66,8 +67,7 @@ export function startPropagation(opts: PropagationOptions): Propagation {
       metrics.work(cluster, w ? (spec?.revision ?? 0) : undefined, status?.appliedRevision);
     },
   });
-  const ack = async (cluster: string, a: Ack) => {
-    metrics.acked(cluster, a.revision);
+  const writeAck = async (cluster: string, a: Ack) => {
     const { work, wrote } = await recordAck(opts.client, cluster, a, { base: cache.works.get(cluster) });
     // The cache learns of the write now, not when the watch event arrives: the next write to this
     // Work (the builder's, or the next ack's) is then based on it instead of meeting a Conflict.
@@ -90,6 +90,16 @@ export function startPropagation(opts: PropagationOptions): Propagation {
     spacingMsPerCluster: opts.statusSpacingMsPerCluster,
   });
   builder.onFailuresChanged((ref) => status.failuresChanged(ref));
+  // Acks are measured when they arrive and written once the builder has sent what is queued.
+  const acks = new AckBuffer({
+    write: writeAck,
+    busy: () => builder.backlog > 0,
+    log: log.child({ controller: "work-acks" }),
+  });
+  const ack = async (cluster: string, a: Ack) => {
+    metrics.acked(cluster, a.revision);
+    acks.add(cluster, a);
+  };
   const pull = new PullSync({
     cache,
     log: log.child({ controller: "work-sync-pull" }),
@@ -114,10 +124,12 @@ export function startPropagation(opts: PropagationOptions): Propagation {
     async idle() {
       await cache.synced;
       // Each pass may queue another's (a Work write → status, an ack → prune): settle them all.
-      for (let i = 0; i < 5; i++) await Promise.all([builder.idle(), status.idle(), push.idle()]);
+      for (let i = 0; i < 5; i++)
+        await Promise.all([builder.idle(), acks.idle(), status.idle(), push.idle()]);
     },
     async stop() {
       await push.stop();
+      await acks.stop();
       await Promise.all([builder.stop(), status.stop()]);
       await cache.stop();
     },

@@ -85,6 +85,11 @@ export class WorkBuilder implements PropagationListener {
     this.failureListeners.push(listener);
   }
 
+  /** Clusters whose Work is dirty or being built. */
+  get backlog(): number {
+    return this.queue.size;
+  }
+
   /** Resolves once no cluster is dirty or being built (tests). */
   idle(): Promise<void> {
     return this.queue.idle();
