@@ -8,6 +8,7 @@
 //   annotation mcp.platform/revision: "<n>"           — the Work revision it last changed at
 //   annotation mcp.platform/conflict-resolution       — Abort (default) | Overwrite
 //   annotation mcp.platform/retain-fields             — comma-separated paths members own (spec.replicas)
+//   annotation mcp.platform/immutable-field-change    — Recreate: re-create when an immutable field changed
 // Incremental delivery sends the manifests and tombstones with a revision above the one the agent
 // acknowledged (see src/apis/agent/v1/agent.proto WorkUpdate).
 import { Type } from "@sinclair/typebox";
