@@ -48,6 +48,22 @@ describe("Work status from an ack", () => {
     assert.deepEqual(drift.manifestStatuses?.[0].drift, ["spec.replicas"]);
   });
 
+  it("an error before anything was applied (revision 0) sets no applied time", () => {
+    const s = nextWorkStatus(
+      work(),
+      { revision: 0, statuses: [], error: "push sync failed: no credential" },
+      t0,
+    )!;
+    assert.equal(s.appliedRevision, 0);
+    assert.equal(s.lastAppliedTime, undefined);
+    const applied = s.conditions?.find((c) => c.type === "Applied");
+    assert.deepEqual([applied?.status, applied?.reason], ["False", "AgentError"]);
+    assert.equal(
+      nextWorkStatus(work(s), { revision: 0, statuses: [], error: "push sync failed: no credential" }, t1),
+      undefined,
+    );
+  });
+
   it("reports what is not applied and what is unhealthy", () => {
     const s = nextWorkStatus(
       work(),

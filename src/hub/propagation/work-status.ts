@@ -92,10 +92,12 @@ export function nextWorkStatus(work: KubeObject, ack: Ack, now: Date): WorkStatu
     ...current,
     conditions,
     appliedRevision: ack.revision,
-    lastAppliedTime:
-      current.appliedRevision === ack.revision && current.lastAppliedTime ? current.lastAppliedTime : time,
     manifestStatuses: statuses,
   };
+  // Revision 0 is nothing applied yet (an error ack before the first update): no applied time.
+  if (ack.revision > 0)
+    next.lastAppliedTime =
+      current.appliedRevision === ack.revision && current.lastAppliedTime ? current.lastAppliedTime : time;
   return jsonEqual(next, current) ? undefined : next;
 }
 
