@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { KubeObject } from "../apis/meta/types.ts";
-import { diffPaths, hubOwned, jsonEqual, project, retainedPaths } from "./drift.ts";
+import { jsonEqual } from "../apiserver/patch/json-value.ts";
+import { diffPaths, hubOwned, project, retainedPaths } from "./drift.ts";
 
 const manifest: KubeObject = {
   apiVersion: "apps/v1",

@@ -10,6 +10,7 @@
 // against the manifest itself: the apiserver may normalize what it is given ("0.5" CPU is stored
 // as "500m", a webhook may pin an image digest), and such differences are not drift.
 import type { KubeObject } from "../apis/meta/types.ts";
+import { jsonEqual } from "../apiserver/patch/json-value.ts";
 import { RETAIN_ANNOTATION } from "../propagation/identity.ts";
 import { formatPath, isPlainObject, type PathSegment, parsePathList } from "./paths.ts";
 
@@ -101,16 +102,4 @@ export function diffPaths(a: unknown, b: unknown, path: PathSegment[] = []): str
     return a.flatMap((x, i) => diffPaths(x, b[i], [...path, i]));
   }
   return jsonEqual(a, b) ? [] : [path.length ? formatPath(path) : "(object)"];
-}
-
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a))
-    return Array.isArray(b) && a.length === b.length && a.every((x, i) => jsonEqual(x, b[i]));
-  if (isPlainObject(a) && isPlainObject(b)) {
-    const ka = Object.keys(a).filter((k) => a[k] !== undefined);
-    const kb = Object.keys(b).filter((k) => b[k] !== undefined);
-    return ka.length === kb.length && ka.every((k) => jsonEqual(a[k], b[k]));
-  }
-  return false;
 }

@@ -155,6 +155,31 @@ describe("marks, revisions and content", () => {
     assert.ok(!sameContent(b, changed));
   });
 
+  it("sameContent agrees with manifestContent equality, case by case", () => {
+    const base = markManifest(renderTemplate(deployment()), { binding: "shop/web-deployment" });
+    const variants: [string, (m: KubeObject) => void][] = [
+      ["nothing changed", () => {}],
+      ["stamped", (m) => Object.assign(m.metadata.annotations!, { "mcp.platform/revision": "9" })],
+      ["keys reordered", (m) => Object.assign(m, JSON.parse(canonicalJson(m)))],
+      ["an annotation added", (m) => Object.assign(m.metadata.annotations!, { team: "b" })],
+      ["a label changed", (m) => Object.assign(m.metadata.labels!, { app: "api" })],
+      ["only the stamp as annotations", (m) => (m.metadata.annotations = { "mcp.platform/revision": "3" })],
+      ["no annotations at all", (m) => delete m.metadata.annotations],
+      ["empty annotations", (m) => (m.metadata.annotations = {})],
+      ["replicas changed", (m) => ((m.spec as { replicas: number }).replicas = 5)],
+      ["a field set to undefined", (m) => Object.assign(m.spec as object, { paused: undefined })],
+      ["a namespace changed", (m) => (m.metadata.namespace = "other")],
+    ];
+    for (const [what, change] of variants)
+      for (const [what2, change2] of variants) {
+        const a = structuredClone(base);
+        const b = structuredClone(base);
+        change(a);
+        change2(b);
+        assert.equal(sameContent(a, b), manifestContent(a) === manifestContent(b), `${what} vs ${what2}`);
+      }
+  });
+
   it("hashes manifests canonically", () => {
     const m = markManifest(renderTemplate(deployment()), { binding: "b" });
     assert.equal(contentHash([m]), contentHash([JSON.parse(canonicalJson(m))]));

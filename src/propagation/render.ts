@@ -8,6 +8,7 @@
 import { createHash } from "node:crypto";
 import type { KubeObject } from "../apis/meta/types.ts";
 import { isObject } from "../apis/meta/types.ts";
+import { jsonEqual } from "../apiserver/patch/json-value.ts";
 import {
   BINDING_ANNOTATION,
   CONFLICT_ANNOTATION,
@@ -134,9 +135,24 @@ export function manifestContent(m: KubeObject): string {
   });
 }
 
-/** Whether two renderings differ in anything but their revision stamp. */
+/** Annotations without the revision stamp; none left is no annotations. */
+function unstamped(annotations: Record<string, string> | undefined): Record<string, string> | undefined {
+  if (!annotations) return undefined;
+  const rest = { ...annotations };
+  delete rest[REVISION_ANNOTATION];
+  return Object.keys(rest).length ? rest : undefined;
+}
+
+/**
+ * Whether two renderings differ in anything but their revision stamp: manifestContent equality,
+ * compared structurally (the work builder asks this for every manifest of every Work it builds).
+ */
 export function sameContent(a: KubeObject, b: KubeObject): boolean {
-  return manifestContent(a) === manifestContent(b);
+  const { metadata: ma, ...ra } = a;
+  const { metadata: mb, ...rb } = b;
+  const { annotations: aa, ...restA } = ma;
+  const { annotations: ab, ...restB } = mb;
+  return jsonEqual(restA, restB) && jsonEqual(unstamped(aa), unstamped(ab)) && jsonEqual(ra, rb);
 }
 
 /** sha256 (hex) of the manifests, canonical, in the order given. */
