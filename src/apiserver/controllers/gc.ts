@@ -12,7 +12,7 @@ import type { Store } from "../../storage/store.ts";
 import { ApiError } from "../errors.ts";
 import { GC_FINALIZERS } from "../handlers/delete.ts";
 import { nowRfc3339 } from "../handlers/prepare.ts";
-import { ObjectStore } from "../registry/object-store.ts";
+import { decodeHead, ObjectStore } from "../registry/object-store.ts";
 import type { ResourceRegistry } from "../resources/registry.ts";
 import { parseApiVersion, type ResourceType } from "../resources/resource-type.ts";
 import { Informer, type InformerLogger } from "./informer.ts";
@@ -86,6 +86,8 @@ class Collector implements GarbageCollector {
         },
       },
       log,
+      // Owners, finalizers and deletion are metadata: the rest of each object is not parsed.
+      decodeHead,
     );
     this.synced = this.informer.synced.then(() => {
       this.ready = true;

@@ -2,7 +2,7 @@
 // relisting when the watch reports Compacted (it never silently restarts from "now", which
 // would lose events). Handlers see every object once on (re)list and every change after.
 import type { KubeObject } from "../../apis/meta/types.ts";
-import { type Store, StoreError } from "../../storage/store.ts";
+import { type KeyValue, type Store, StoreError } from "../../storage/store.ts";
 import { decode } from "../registry/object-store.ts";
 
 export interface InformerHandlers {
@@ -17,11 +17,15 @@ export interface InformerLogger {
   warn(obj: object, msg: string): void;
 }
 
+/** How stored values become objects: decode (whole), or decodeHead for readers of metadata only. */
+export type Decoder = (kv: KeyValue) => KubeObject;
+
 export class Informer {
   private readonly store: Store;
   private readonly prefix: string;
   private readonly handlers: InformerHandlers;
   private readonly log?: InformerLogger;
+  private readonly decode: Decoder;
   private readonly ac = new AbortController();
   private readonly done: Promise<void>;
   private resolveSynced!: () => void;
@@ -30,11 +34,18 @@ export class Informer {
     this.resolveSynced = r;
   });
 
-  constructor(store: Store, prefix: string, handlers: InformerHandlers, log?: InformerLogger) {
+  constructor(
+    store: Store,
+    prefix: string,
+    handlers: InformerHandlers,
+    log?: InformerLogger,
+    decoder: Decoder = decode,
+  ) {
     this.store = store;
     this.prefix = prefix;
     this.handlers = handlers;
     this.log = log;
+    this.decode = decoder;
     this.done = this.run();
   }
 
@@ -42,15 +53,15 @@ export class Informer {
     while (!this.ac.signal.aborted) {
       try {
         const r = await this.store.range(this.prefix);
-        const all = r.items.map(decode);
+        const all = r.items.map(this.decode);
         for (const o of all) await this.safely(() => this.handlers.upsert(o));
         await this.safely(() => this.handlers.synced?.(all));
         this.resolveSynced();
         const w = this.store.watch(this.prefix, { afterRevision: r.revision, signal: this.ac.signal });
         for await (const ev of w.events) {
-          if (ev.type === "put") await this.safely(() => this.handlers.upsert(decode(ev.kv)));
+          if (ev.type === "put") await this.safely(() => this.handlers.upsert(this.decode(ev.kv)));
           else if (ev.prevKv) {
-            const prev = decode(ev.prevKv);
+            const prev = this.decode(ev.prevKv);
             await this.safely(() => this.handlers.delete?.(prev));
           }
         }

@@ -8,6 +8,7 @@ import { type KeyValue, type Store, StoreError } from "../../storage/store.ts";
 import { errors } from "../errors.ts";
 import { objectKey, resourcePrefix } from "../keys.ts";
 import type { ResourceType } from "../resources/resource-type.ts";
+import { parseHead } from "./decode-head.ts";
 
 export interface RangePage {
   items: KubeObject[];
@@ -20,6 +21,13 @@ const target = (rt: ResourceType, name?: string) => ({ group: rt.group, resource
 
 export function decode(kv: KeyValue): KubeObject {
   const obj = JSON.parse(kv.value) as KubeObject;
+  obj.metadata.resourceVersion = String(kv.modRevision);
+  return obj;
+}
+
+/** Only apiVersion, kind and metadata (when a reader needs no more; see decode-head.ts). */
+export function decodeHead(kv: KeyValue): KubeObject {
+  const obj = parseHead<KubeObject>(kv.value);
   obj.metadata.resourceVersion = String(kv.modRevision);
   return obj;
 }
