@@ -3,8 +3,8 @@
 // admission, a static admin token, and HTTPS with its own CA. It is seeded like a kubeadm
 // cluster (kube-system.ts), its nodes heartbeat (nodes.ts), the CRD, namespace and workload
 // controllers run against it (recording Events that expire after an hour), pods can be evicted
-// (pods/eviction, honouring PodDisruptionBudgets), and it serves simulated application metrics
-// on /metrics.
+// (pods/eviction, honouring PodDisruptionBudgets), it serves simulated application metrics
+// on /metrics and resource metrics as metrics-server does (metrics.k8s.io, metrics/api.ts).
 // Faults change it at run time: API latency, going offline (the listener closes; it reopens on
 // the same port), nodes NotReady, crash-looping workloads, degraded application metrics.
 
@@ -44,6 +44,7 @@ import { handleEviction } from "./eviction.ts";
 import { applyFaultPatch, type FaultPatch } from "./faults.ts";
 import { seedCluster } from "./kube-system.ts";
 import { SwitchableListener } from "./listener.ts";
+import { metricsApiHandlers } from "./metrics/api.ts";
 import { nodeNames } from "./node-objects.ts";
 import { NodeHeartbeats } from "./nodes.ts";
 import { handlePodLogs } from "./pod-logs.ts";
@@ -137,6 +138,7 @@ export class SimCluster {
       admission,
       ready: () => this.ready,
       subresources: { "pods/log": handlePodLogs, "pods/eviction": handleEviction },
+      handlers: metricsApiHandlers({ faults: this.faults, resolutionMs: this.profile.metricResolutionMs }),
     });
     this.events = new EventRecorder({ client: this.client, log: this.log, ttlMs: opts.eventTtlMs });
     this.appMetrics = new AppMetrics(this.client, this.faults);
@@ -216,6 +218,8 @@ export class SimCluster {
       crashLoop: [],
       appErrorRate: clean.appErrorRate,
       appP99LatencyMs: clean.appP99LatencyMs,
+      cpuLoad: {},
+      memoryLoad: {},
     });
   }
 

@@ -26,6 +26,10 @@ export interface SimProfile {
   podStartDelayMs: number;
   /** Node Lease renewal / Ready heartbeat interval. */
   nodeHeartbeatMs: number;
+  /** How often the HPA controller re-evaluates every HPA (--horizontal-pod-autoscaler-sync-period, default 15 s). */
+  hpaSyncPeriodMs?: number;
+  /** metrics-server's --metric-resolution: how often usage is scraped (default 15 s). */
+  metricResolutionMs?: number;
 }
 
 /** Faults injected into one cluster, changed at run time by tests and the CLI. */
@@ -41,7 +45,20 @@ export interface FaultState {
   /** Simulated application metrics (rollout gates): fraction of requests failing, and p99 latency. */
   appErrorRate: number;
   appP99LatencyMs: number;
+  /**
+   * Simulated resource usage (metrics.k8s.io, HPAs) by "namespace/name" of a workload (or pod),
+   * or "*" for every other one: see Load.
+   */
+  cpuLoad: Map<string, Load>;
+  memoryLoad: Map<string, Load>;
 }
+
+/**
+ * How busy a workload's pods are: a number is the fraction of its request each pod uses;
+ * {total} is the work of `total` pods at 100% of their request, shared by its Ready pods (so
+ * adding replicas lowers each one's usage, as it does for a real service).
+ */
+export type Load = number | { total: number };
 
 export function noFaults(): FaultState {
   return {
@@ -51,6 +68,8 @@ export function noFaults(): FaultState {
     crashLoop: new Set(),
     appErrorRate: 0,
     appP99LatencyMs: 50,
+    cpuLoad: new Map(),
+    memoryLoad: new Map(),
   };
 }
 

@@ -4,6 +4,7 @@
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { type FlagSpec, type FlagValue, HELP_FLAG, UsageError } from "../cli/flags.ts";
+import type { Load } from "./context.ts";
 import type { FaultPatch, FaultsJson } from "./faults.ts";
 
 export const faultFlags: FlagSpec[] = [
@@ -26,6 +27,17 @@ export const faultFlags: FlagSpec[] = [
   },
   { name: "error-rate", type: "string", description: "fraction of application requests failing, 0 to 1" },
   { name: "p99", type: "duration", description: "application p99 latency, e.g. 1500ms" },
+  {
+    name: "cpu-load",
+    type: "list",
+    description:
+      'namespace/name=FRACTION of the CPU request each pod uses, or =total:N (N pods\' worth shared by the ready pods); "*=..." for every other workload; "none" resets',
+  },
+  {
+    name: "memory-load",
+    type: "list",
+    description: "as --cpu-load, for the memory request",
+  },
   { name: "clear", type: "boolean", description: "remove every fault first" },
   {
     name: "control",
@@ -69,7 +81,25 @@ export function faultPatchFromFlags(f: Record<string, FlagValue>): FaultPatch {
     p.appErrorRate = rate;
   }
   if (f.p99 !== undefined) p.appP99LatencyMs = Math.max(1, f.p99 as number);
+  if (f["cpu-load"] !== undefined) p.cpuLoad = loadFlag(f["cpu-load"] as string[], "cpu-load");
+  if (f["memory-load"] !== undefined) p.memoryLoad = loadFlag(f["memory-load"] as string[], "memory-load");
   return p;
+}
+
+/** ["shop/web=0.9", "*=total:3"] → {"shop/web": 0.9, "*": {total: 3}}; ["none"] → {} (the control API checks the rest). */
+function loadFlag(items: string[], flag: string): Record<string, Load> {
+  if (items.length === 1 && items[0] === "none") return {};
+  const out: Record<string, Load> = {};
+  for (const item of items) {
+    const m = /^(.+?)=(total:)?([0-9.]+)$/.exec(item);
+    const value = m ? Number(m[3]) : Number.NaN;
+    if (!m || !Number.isFinite(value))
+      throw new UsageError(
+        `--${flag} takes namespace/name=FRACTION or namespace/name=total:PODS (or *=..., or none), got "${item}"`,
+      );
+    out[m[1].trim()] = m[2] ? { total: value } : value;
+  }
+  return out;
 }
 
 export async function controlUrl(f: Record<string, FlagValue>): Promise<string> {
@@ -117,6 +147,13 @@ function describe(cluster: string, f: FaultsJson): string {
     ["crash-looping", f.crashLoop.join(", ") || "-"],
     ["app error rate", String(f.appErrorRate)],
     ["app p99 latency", `${f.appP99LatencyMs}ms`],
+    ["cpu load", loads(f.cpuLoad)],
+    ["memory load", loads(f.memoryLoad)],
   ];
   return `${cluster}\n${rows.map(([k, v]) => `  ${k.padEnd(16)}${v}`).join("\n")}\n`;
 }
+
+const loads = (m: Record<string, Load> | undefined) =>
+  Object.entries(m ?? {})
+    .map(([k, v]) => `${k}=${typeof v === "number" ? v : `total:${v.total}`}`)
+    .join(", ") || "-";

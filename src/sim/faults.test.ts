@@ -20,6 +20,8 @@ test("a patch changes only what it names; sets are replaced in place", () => {
     crashLoop: ["default/web"],
     appErrorRate: 0.2,
     appP99LatencyMs: 50,
+    cpuLoad: {},
+    memoryLoad: {},
   });
   applyFaultPatch(f, { nodesNotReady: ["c-worker"] }, nodes);
   assert.deepEqual([...f.nodesNotReady], ["c-worker"]);
@@ -36,6 +38,15 @@ test("bad input is a FaultError naming the field", () => {
     [{ crashLoop: ["web"] }, /namespace\/name/],
     [{ nodesNotReady: [1] }, /list of names/],
     [{ partition: true }, /unknown fault partition/],
+    [{ cpuLoad: 0.5 }, /cpuLoad must be an object of "namespace\/name" \(or "\*"\)/],
+    [{ cpuLoad: { web: 0.5 } }, /cpuLoad keys are "namespace\/name" or "\*", got "web"/],
+    [{ cpuLoad: { "default/web": "high" } }, /cpuLoad\["default\/web"\] must be a number from 0 to 100/],
+    [{ memoryLoad: { "*": -0.1 } }, /memoryLoad\["\*"\] must be a number from 0 to 100/],
+    [
+      { cpuLoad: { "a/b": { pods: 2 } } },
+      /cpuLoad\["a\/b"\] must be a fraction of the request or \{"total": pods' worth\}/,
+    ],
+    [{ cpuLoad: { "a/b": { total: -1 } } }, /cpuLoad\["a\/b"\]\.total must be a number from 0 to 100000/],
   ];
   for (const [body, re] of bad)
     assert.throws(
@@ -43,4 +54,24 @@ test("bad input is a FaultError naming the field", () => {
       (e: Error) => e instanceof FaultError && re.test(e.message),
     );
   assert.throws(() => applyFaultPatch(noFaults(), { nodesNotReady: ["nope"] }, nodes), /no node named nope/);
+});
+
+test("cpuLoad and memoryLoad replace their maps in place and read back sorted", () => {
+  const f = noFaults();
+  const held = f.cpuLoad;
+  applyFaultPatch(f, parseFaultPatch({ cpuLoad: { "shop/web": 0.9, "*": 0.2, "a/b": 1.5 } }), nodes);
+  assert.equal(f.cpuLoad, held, "the usage model keeps seeing the same Map");
+  assert.deepEqual(Object.keys(faultsJson(f).cpuLoad), ["*", "a/b", "shop/web"]);
+  assert.equal(f.cpuLoad.get("shop/web"), 0.9);
+  applyFaultPatch(f, parseFaultPatch({ memoryLoad: { "shop/web": 0.7 } }), nodes);
+  assert.deepEqual(
+    faultsJson(f).cpuLoad,
+    { "*": 0.2, "a/b": 1.5, "shop/web": 0.9 },
+    "memory leaves cpu alone",
+  );
+  applyFaultPatch(f, parseFaultPatch({ cpuLoad: { "shop/api": { total: 2.4 } } }), nodes);
+  assert.deepEqual(faultsJson(f).cpuLoad, { "shop/api": { total: 2.4 } });
+  applyFaultPatch(f, parseFaultPatch({ cpuLoad: {} }), nodes);
+  assert.equal(f.cpuLoad.size, 0);
+  assert.deepEqual(faultsJson(f).memoryLoad, { "shop/web": 0.7 });
 });

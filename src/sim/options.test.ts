@@ -35,6 +35,10 @@ test("flags build every cluster's profile", async () => {
   assert.match(o.outDir, /mcp-sim$/);
   assert.equal(o.eventTtlMs, 3_600_000, "Events live an hour, as kube-apiserver's --event-ttl");
   assert.equal((await compile("--event-ttl", "10m")).eventTtlMs, 600_000);
+  const [hpa] = (await compile("--hpa-sync-period", "2s", "--metric-resolution", "1s")).profiles;
+  assert.equal(hpa.hpaSyncPeriodMs, 2000);
+  assert.equal(hpa.metricResolutionMs, 1000);
+  assert.equal(o.profiles[0].hpaSyncPeriodMs, undefined, "absent: the controllers' 15 s defaults");
 });
 
 test("flags win over the profile's defaults; its per-cluster rules win over flags", async (t) => {

@@ -76,6 +76,17 @@ export const simFlags: FlagSpec[] = [
   },
   { name: "heartbeat", type: "duration", description: "node lease renewal interval (default 10s)" },
   {
+    name: "hpa-sync-period",
+    type: "duration",
+    description:
+      "how often HorizontalPodAutoscalers are re-evaluated (default 15s, as kube-controller-manager)",
+  },
+  {
+    name: "metric-resolution",
+    type: "duration",
+    description: "how often simulated metrics-server scrapes usage (default 15s)",
+  },
+  {
     name: "compaction-interval",
     type: "duration",
     default: "1m",
@@ -153,5 +164,8 @@ function flagOverrides(f: Record<string, FlagValue>): ProfileOverrides {
   }
   if (f["pod-start-delay"] !== undefined) o.podStartDelayMs = f["pod-start-delay"] as number;
   if (f.heartbeat !== undefined) o.nodeHeartbeatMs = Math.max(100, f.heartbeat as number);
+  if (f["hpa-sync-period"] !== undefined) o.hpaSyncPeriodMs = Math.max(100, f["hpa-sync-period"] as number);
+  if (f["metric-resolution"] !== undefined)
+    o.metricResolutionMs = Math.max(100, f["metric-resolution"] as number);
   return o;
 }

@@ -42,6 +42,8 @@ defaults:
   nodes: 5
   kubeProxyMode: ipvs
   podStartDelay: 250ms
+  hpaSyncPeriod: 5s
+  metricResolutionMs: 2000
   labels: {env: staging}
 regions: [eu-west]
 clusters:
@@ -73,6 +75,8 @@ clusters:
   );
   assert.equal(ps[0].kubeProxyMode, "ipvs");
   assert.equal(ps[0].podStartDelayMs, 250);
+  assert.equal(ps[0].hpaSyncPeriodMs, 5000);
+  assert.equal(ps[0].metricResolutionMs, 2000);
   assert.equal(ps[2].labels.zone, "ap-south-c", "a region override keeps the zone in that region");
 });
 

@@ -202,6 +202,14 @@ export function parseOverrides(raw: unknown, where: string): ProfileOverrides {
       case "nodeHeartbeat":
         o.nodeHeartbeatMs = Math.max(100, duration(v, at));
         break;
+      case "hpaSyncPeriodMs":
+      case "hpaSyncPeriod":
+        o.hpaSyncPeriodMs = Math.max(100, duration(v, at));
+        break;
+      case "metricResolutionMs":
+      case "metricResolution":
+        o.metricResolutionMs = Math.max(100, duration(v, at));
+        break;
       case "labels":
         o.labels = Object.fromEntries(Object.entries(asRecord(v, at)).map(([lk, lv]) => [lk, String(lv)]));
         break;

@@ -63,6 +63,8 @@ export class ClusterCache {
   readonly controllerRevisions = this.kind("apps/v1", "ControllerRevision", { owner: byController });
   readonly jobs = this.kind("batch/v1", "Job");
   readonly pdbs = this.kind("policy/v1", "PodDisruptionBudget");
+  /** Stored as v2 whichever version they were written in. */
+  readonly hpas = this.kind("autoscaling/v2", "HorizontalPodAutoscaler");
 
   private kind(apiVersion: string, kind: string, indexers?: Record<string, Indexer>): KindCache {
     const cache = new KindCache(apiVersion, kind, () => this.lastRevision, indexers);

@@ -1,8 +1,10 @@
 // The controllers that make a simulated cluster's workloads behave: scheduler, kubelets,
 // ReplicaSet, Deployment, StatefulSet, DaemonSet, Job, endpoints, volume binding, disruption
-// budgets, and the garbage collector. They share one informer cache per cluster and are event-driven: nothing polls per
-// object. The only periodic work is one cheap check per cluster of the fault switches (plain
-// sets the CLI and tests flip without telling anyone); faultsChanged() applies a change at once.
+// budgets, HorizontalPodAutoscalers, and the garbage collector. They share one informer cache per
+// cluster and are event-driven: nothing polls per object. The only periodic work is one cheap
+// check per cluster of the fault switches (plain sets the CLI and tests flip without telling
+// anyone), and the HPA controller's sync period, only in clusters that have HPAs;
+// faultsChanged() applies a fault change at once.
 
 import { startGarbageCollector } from "../../apiserver/controllers/gc.ts";
 import type { InformerLogger } from "../../apiserver/controllers/informer.ts";
@@ -14,6 +16,7 @@ import { startDeploymentController } from "./deployment.ts";
 import { startDisruptionController } from "./disruption.ts";
 import { startEndpointsController } from "./endpoints.ts";
 import type { Controller, ControllerEnv } from "./env.ts";
+import { startHpaController } from "./hpa.ts";
 import { startJobController } from "./job.ts";
 import { startKubelet } from "./kubelet.ts";
 import { startReplicaSetController } from "./replicaset.ts";
@@ -34,6 +37,7 @@ export const CONTROLLERS: ((env: ControllerEnv) => Controller)[] = [
   startEndpointsController,
   startVolumeController,
   startDisruptionController,
+  startHpaController,
 ];
 
 export interface WorkloadControllers extends SimController {

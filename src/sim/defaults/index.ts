@@ -1,7 +1,8 @@
 // The kinds a simulated cluster serves: Kubernetes' built-in kinds with Kubernetes' defaulting
 // (and the validations clients rely on, the immutable-field update rules among them) plugged in
 // as ResourceType hooks, plus what only a cluster serves: autoscaling/v1 HorizontalPodAutoscalers
-// (converted to and from the stored v2) and the pods/eviction subresource. The hook-carrying
+// (converted to and from the stored v2), the pods/eviction subresource and the metrics.k8s.io
+// kinds of the simulated metrics-server (metrics/api.ts serves them). The hook-carrying
 // types are built once per Kubernetes minor (validation messages differ between releases) and
 // shared by every cluster of it; only Services, whose allocator is per cluster, get a type
 // object of their own.
@@ -9,6 +10,7 @@ import type { KubeObject } from "../../apis/meta/types.ts";
 import { builtinResourceTypes } from "../../apiserver/resources/builtin.ts";
 import { hpaV1Conversion } from "../../apiserver/resources/conversion/hpa.ts";
 import type { ResourceHooks, ResourceType } from "../../apiserver/resources/resource-type.ts";
+import { metricsResourceTypes } from "../metrics/api.ts";
 import { DEFAULT_PROFILE } from "../profile.ts";
 import { defaultHpaV1, defaultHpaV2 } from "./autoscaling.ts";
 import { defaultEndpoints, defaultNamespace, defaultNode, defaultSecret } from "./core.ts";
@@ -80,7 +82,7 @@ function sharedTypes(r: Release): ResourceType[] {
   if (!types) {
     const hooks = hooksFor(r);
     const builtin = builtinResourceTypes();
-    types = [...builtin, ...hpaV1(builtin)].map((t) => {
+    types = [...builtin, ...hpaV1(builtin), ...metricsResourceTypes()].map((t) => {
       const h = hooksOf(hooks, t);
       return Object.freeze(withEviction(h ? { ...t, hooks: h } : t));
     });
