@@ -88,3 +88,12 @@ export async function rssMiB(pid: number): Promise<number> {
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
   return Math.round((kb / 1024) * 10) / 10;
 }
+
+/** Runs `mcp-sim fault <cluster> FLAGS --out DIR` and returns what it printed; throws unless it exits 0. */
+export async function simFault(outDir: string, cluster: string, flags: string[]): Promise<string> {
+  const p = run(SIM_ENTRY, ["fault", cluster, ...flags, "--out", outDir]);
+  const code = await p.exited;
+  const { stdout, stderr } = p.output();
+  if (code !== 0) throw new Error(`mcp-sim fault ${cluster} ${flags.join(" ")} exited ${code}\n${stderr}`);
+  return stdout;
+}

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestContext } from "node:test";
 import { type ApiClient, apiClient } from "./api.ts";
-import { AGENT_BIN, agentEndpointOf, type Proc, run, startSim } from "./fleet.ts";
+import { AGENT_BIN, agentEndpointOf, type Proc, run, simFault, startSim } from "./fleet.ts";
 import { type HubProcess, startHub } from "./hub.ts";
 import { mcpctlOk } from "./mcpctl.ts";
 import { eventually } from "./wait.ts";
@@ -31,6 +31,8 @@ export interface JoinedFleet {
   kubeconfigOf(name: string): string;
   /** SIGKILL the hub and start it again on the same data dir and ports. */
   killAndRestartHub(): Promise<void>;
+  /** `mcp-sim fault <member> FLAGS`: the member's faults (load, crash loops, NotReady nodes…). */
+  fault(member: string, ...flags: string[]): Promise<string>;
 }
 
 interface ClusterItem {
@@ -42,11 +44,11 @@ interface ClusterItem {
 export async function startJoinedFleet(
   t: TestContext,
   members: FleetMember[],
-  opts: { syncInterval?: string; nodes?: number; hubArgs?: string[] } = {},
+  opts: { syncInterval?: string; nodes?: number; hubArgs?: string[]; simArgs?: string[] } = {},
 ): Promise<JoinedFleet> {
   const work = await mkdtemp(join(tmpdir(), "mcp-e2e-fleet-"));
   t.after(() => rm(work, { recursive: true, force: true }));
-  const sim = await startSim(join(work, "sim"), members.length, opts.nodes ?? 2);
+  const sim = await startSim(join(work, "sim"), members.length, opts.nodes ?? 2, opts.simArgs);
   t.after(() => sim.stop());
   const dataDir = join(work, "hub");
   const hubs: HubProcess[] = [await startHub({ dataDir, args: opts.hubArgs })];
@@ -113,6 +115,7 @@ export async function startJoinedFleet(
     sim,
     agents,
     kubeconfigOf: (name) => join(work, "sim", `${name}.kubeconfig`),
+    fault: (member, ...flags) => simFault(join(work, "sim"), member, flags),
     async killAndRestartHub() {
       const old = hubs[hubs.length - 1];
       old.child.kill("SIGKILL");

@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Proc, run, SIM_ENTRY, startSim } from "./fleet.ts";
+import { type Proc, simFault, startSim } from "./fleet.ts";
 import {
   type KubectlOptions,
   type KubectlResult,
@@ -77,14 +77,6 @@ export async function startTarget(opts: TargetOptions): Promise<Target> {
       await rm(workDir, { recursive: true, force: true });
     },
   };
-}
-
-async function simFault(outDir: string, cluster: string, flags: string[]): Promise<string> {
-  const p = run(SIM_ENTRY, ["fault", cluster, ...flags, "--out", outDir]);
-  const code = await p.exited;
-  const { stdout, stderr } = p.output();
-  if (code !== 0) throw new Error(`mcp-sim fault ${cluster} ${flags.join(" ")} exited ${code}\n${stderr}`);
-  return stdout;
 }
 
 /** A DNS-1123 name no earlier run (or a parallel one on the same cluster) has used. */
