@@ -175,6 +175,28 @@ const withoutPods = (metrics: PodMetrics, names: Set<string>) => {
 /** The timestamp the metrics client reports: the first item's. */
 const firstTimestamp = (metrics: PodMetrics) => metrics.values().next().value?.timestampMs ?? 0;
 
+/**
+ * What both calculators start from: the pods grouped, and the metrics of those that count (not
+ * ignored, not unready); upstream's errors when there are no pods or no such metrics.
+ */
+function countedPods(
+  pods: readonly KubeObject[],
+  fetched: PodMetrics,
+  resource: Resource,
+  o: CalculatorOptions,
+) {
+  const metrics = new Map(fetched);
+  const timestampMs = firstTimestamp(metrics);
+  if (pods.length === 0)
+    throw new CalculatorError("no pods returned by selector while calculating replica count");
+  const g = groupPods(pods, metrics, resource, o);
+  withoutPods(metrics, g.ignored);
+  withoutPods(metrics, g.unready);
+  if (metrics.size === 0)
+    throw new CalculatorError("did not receive metrics for targeted pods (pods might be unready)");
+  return { metrics, timestampMs, g };
+}
+
 /** GetResourceReplicas: a target utilization (percent of request). */
 export function resourceReplicas(
   currentReplicas: number,
@@ -185,16 +207,8 @@ export function resourceReplicas(
   fetched: PodMetrics,
   o: CalculatorOptions,
 ): Proposal {
-  const metrics = new Map(fetched);
-  const timestampMs = firstTimestamp(metrics);
-  if (pods.length === 0)
-    throw new CalculatorError("no pods returned by selector while calculating replica count");
-  const g = groupPods(pods, metrics, resource, o);
-  withoutPods(metrics, g.ignored);
-  withoutPods(metrics, g.unready);
+  const { metrics, timestampMs, g } = countedPods(pods, fetched, resource, o);
   const requests = podRequests(pods, container, resource);
-  if (metrics.size === 0)
-    throw new CalculatorError("did not receive metrics for targeted pods (pods might be unready)");
   const first = utilizationRatio(metrics, requests, targetUtilization);
   const keep = {
     replicas: currentReplicas,
@@ -237,15 +251,7 @@ export function rawResourceReplicas(
   fetched: PodMetrics,
   o: CalculatorOptions,
 ): Proposal {
-  const metrics = new Map(fetched);
-  const timestampMs = firstTimestamp(metrics);
-  if (pods.length === 0)
-    throw new CalculatorError("no pods returned by selector while calculating replica count");
-  const g = groupPods(pods, metrics, resource, o);
-  withoutPods(metrics, g.ignored);
-  withoutPods(metrics, g.unready);
-  if (metrics.size === 0)
-    throw new CalculatorError("did not receive metrics for targeted pods (pods might be unready)");
+  const { metrics, timestampMs, g } = countedPods(pods, fetched, resource, o);
   const first = usageRatio(metrics, targetUsage);
   const keep = { replicas: currentReplicas, rawAverage: first.usage, timestampMs };
   const scaleUpWithUnready = g.unready.size > 0 && first.ratio > 1;
